@@ -1,0 +1,13 @@
+#pragma once
+
+#include <iosfwd>
+
+#include "config/env.h"
+
+namespace ac {
+
+// Each returns the process exit code.
+int run_keygen(std::ostream& out);
+int run_check_config(const EnvLookup& env, std::ostream& out, std::ostream& err);
+
+}  // namespace ac

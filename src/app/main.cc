@@ -1,0 +1,17 @@
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "app/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"audible-connect: link Audible accounts for premium users"};
+  app.require_subcommand(1);
+  auto* keygen = app.add_subcommand("keygen", "print a new Fernet key");
+  auto* check_config = app.add_subcommand(
+      "check-config", "print what is configured, no secrets; exit 1 if unusable");
+  CLI11_PARSE(app, argc, argv);
+
+  if (*keygen) return ac::run_keygen(std::cout);
+  if (*check_config) return ac::run_check_config(ac::process_environment(), std::cout, std::cerr);
+  return 2;
+}

@@ -1,0 +1,254 @@
+#include "config/settings.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include "config/url.h"
+
+namespace ac {
+namespace {
+
+// Thrown inside load_settings only, and turned into its error value there.
+struct SettingError {
+  std::string message;
+};
+
+std::string trim(std::string text) {
+  const auto not_space = [](unsigned char c) { return std::isspace(c) == 0; };
+  text.erase(text.begin(), std::find_if(text.begin(), text.end(), not_space));
+  text.erase(std::find_if(text.rbegin(), text.rend(), not_space).base(), text.end());
+  return text;
+}
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (in.bad()) return std::nullopt;
+  return content.str();
+}
+
+class EnvReader {
+ public:
+  explicit EnvReader(const EnvLookup& env) : env_(env) {}
+
+  // An empty value counts as unset.
+  std::optional<std::string> text(const std::string& name) const {
+    auto value = env_(name);
+    if (!value) return std::nullopt;
+    std::string trimmed = trim(std::move(*value));
+    if (trimmed.empty()) return std::nullopt;
+    return trimmed;
+  }
+
+  std::string text_or(const std::string& name, std::string fallback) const {
+    return text(name).value_or(std::move(fallback));
+  }
+
+  // NAME, or the contents of the file NAME_FILE names; not both.
+  Secret secret(const std::string& name) const {
+    const auto direct = text(name);
+    const auto path = text(name + "_FILE");
+    if (direct && path) throw SettingError{"set " + name + " or " + name + "_FILE, not both"};
+    if (!path) return Secret(direct.value_or(""));
+    auto content = read_file(*path);
+    if (!content) throw SettingError{name + "_FILE: cannot read " + *path};
+    Secret value(trim(std::move(*content)));
+    if (value.empty()) throw SettingError{name + "_FILE: " + *path + " is empty"};
+    return value;
+  }
+
+  int integer(const std::string& name, int fallback, int min, int max) const {
+    const auto value = text(name);
+    if (!value) return fallback;
+    int parsed = 0;
+    const auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), parsed);
+    if (ec != std::errc() || end != value->data() + value->size() || parsed < min || parsed > max) {
+      throw SettingError{name + " must be a whole number from " + std::to_string(min) + " to " +
+                         std::to_string(max) + " (got \"" + *value + "\")"};
+    }
+    return parsed;
+  }
+
+  bool boolean(const std::string& name, bool fallback) const {
+    const auto value = text(name);
+    if (!value) return fallback;
+    const std::string v = lower(*value);
+    if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
+    if (v == "false" || v == "0" || v == "no" || v == "off") return false;
+    throw SettingError{name + " must be true or false (got \"" + *value + "\")"};
+  }
+
+  std::string one_of(const std::string& name, std::string fallback,
+                     std::initializer_list<std::string_view> allowed) const {
+    const auto value = text(name);
+    if (!value) return fallback;
+    const std::string v = lower(*value);
+    if (std::find(allowed.begin(), allowed.end(), v) != allowed.end()) return v;
+    std::string list;
+    for (const auto choice : allowed) list += (list.empty() ? "" : ", ") + std::string(choice);
+    throw SettingError{name + " must be one of " + list + " (got \"" + *value + "\")"};
+  }
+
+  // An http(s) URL; plain http only to a loopback host. Trailing slashes are dropped.
+  std::string provider_url(const std::string& name, std::string fallback) const {
+    std::string url = text_or(name, std::move(fallback));
+    if (url.empty()) return url;
+    if (!parse_http_url(url))
+      throw SettingError{name + " must be an http(s) URL (got \"" + url + "\")"};
+    if (!is_allowed_outbound_url(url)) {
+      throw SettingError{name + " must use https unless its host is a loopback address (got \"" +
+                         url + "\")"};
+    }
+    while (url.ends_with('/')) url.pop_back();
+    return url;
+  }
+
+ private:
+  const EnvLookup& env_;
+};
+
+void load_provider(const EnvReader& env, Settings& s) {
+  s.client_id = env.text_or("AUDIBLE_CLIENT_ID", "");
+  s.client_secret = env.secret("AUDIBLE_CLIENT_SECRET");
+  s.redirect_uri = env.text_or("AUDIBLE_REDIRECT_URI", "");
+  if (!s.redirect_uri.empty() && !parse_http_url(s.redirect_uri)) {
+    throw SettingError{"AUDIBLE_REDIRECT_URI must be an absolute http(s) URL (got \"" +
+                       s.redirect_uri + "\")"};
+  }
+  s.auth_url = env.provider_url("AUDIBLE_AUTH_URL", s.auth_url);
+  s.api_base_url = env.provider_url("AUDIBLE_API_BASE_URL", s.api_base_url);
+  s.authorize_url = env.provider_url("AUDIBLE_AUTHORIZE_URL", s.auth_url + "/authorize");
+  s.token_url = env.provider_url("AUDIBLE_TOKEN_URL", s.auth_url + "/token");
+  s.revoke_url = env.provider_url("AUDIBLE_REVOKE_URL", s.auth_url + "/revoke");
+  s.oauth_scope = env.text_or("AUDIBLE_OAUTH_SCOPE", s.oauth_scope);
+  s.issuer = env.text_or("AUDIBLE_ISSUER", "");
+  s.http.timeout_seconds = env.integer("AUDIBLE_HTTP_TIMEOUT_SECONDS", 30, 1, 600);
+  s.http.connect_timeout_seconds = env.integer("AUDIBLE_HTTP_CONNECT_TIMEOUT_SECONDS", 10, 1, 600);
+  s.http.max_connections = env.integer("AUDIBLE_HTTP_MAX_CONNECTIONS", 5, 1, 1000);
+  s.http.keepalive_connections = env.integer("AUDIBLE_HTTP_KEEPALIVE_CONNECTIONS", 2, 0, 1000);
+  if (s.http.keepalive_connections > s.http.max_connections) {
+    throw SettingError{
+        "AUDIBLE_HTTP_KEEPALIVE_CONNECTIONS must not exceed AUDIBLE_HTTP_MAX_CONNECTIONS"};
+  }
+}
+
+void load_tokens(const EnvReader& env, Settings& s) {
+  const Secret keys = env.secret("AUDIBLE_TOKEN_ENCRYPTION_KEY");
+  if (!keys.empty()) {
+    auto parsed = MultiFernet::parse(keys.reveal());
+    if (!parsed) throw SettingError{"AUDIBLE_TOKEN_ENCRYPTION_KEY: " + parsed.error()};
+    s.token_keys = std::move(*parsed);
+  }
+  s.allow_plaintext_tokens = env.boolean("AUDIBLE_ALLOW_PLAINTEXT_TOKENS", false);
+}
+
+void load_users(const EnvReader& env, Settings& s) {
+  s.jwt_secret_key = env.secret("JWT_SECRET_KEY");
+  s.jwt_public_key_file = env.text_or("JWT_PUBLIC_KEY_FILE", "");
+  if (!s.jwt_public_key_file.empty()) {
+    auto pem = read_file(s.jwt_public_key_file);
+    if (!pem) throw SettingError{"JWT_PUBLIC_KEY_FILE: cannot read " + s.jwt_public_key_file};
+    if (pem->find("-----BEGIN PUBLIC KEY-----") == std::string::npos) {
+      throw SettingError{"JWT_PUBLIC_KEY_FILE: " + s.jwt_public_key_file +
+                         " holds no PEM public key (-----BEGIN PUBLIC KEY-----)"};
+    }
+    s.jwt_public_key_pem = std::move(*pem);
+  }
+  s.jwt_issuer = env.text_or("JWT_ISSUER", "");
+  s.jwt_audience = env.text_or("JWT_AUDIENCE", "");
+}
+
+void load_limits(const EnvReader& env, Settings& s) {
+  constexpr int kMaxPerMinute = 1'000'000;
+  s.rate_limits.authorize_per_minute =
+      env.integer("AUDIBLE_RATE_LIMIT_PER_MINUTE", 10, 1, kMaxPerMinute);
+  s.rate_limits.callback_per_minute =
+      env.integer("AUDIBLE_RATE_LIMIT_CALLBACK_PER_MINUTE", 5, 1, kMaxPerMinute);
+  s.rate_limits.search_per_minute =
+      env.integer("AUDIBLE_RATE_LIMIT_SEARCH_PER_MINUTE", 20, 1, kMaxPerMinute);
+  s.rate_limits.general_per_minute =
+      env.integer("AUDIBLE_RATE_LIMIT_GENERAL_PER_MINUTE", 100, 1, kMaxPerMinute);
+  s.rate_limit_storage =
+      env.one_of("AUDIBLE_RATE_LIMIT_STORAGE", "memory", {"memory", "redis"}) == "redis"
+          ? RateLimitStorage::kRedis
+          : RateLimitStorage::kMemory;
+  s.state_ttl_seconds = env.integer("AUDIBLE_STATE_TTL_SECONDS", 900, 1, 86'400);
+}
+
+void load_process(const EnvReader& env, Settings& s) {
+  s.host = env.text_or("HOST", s.host);
+  s.port = env.integer("PORT", s.port, 0, 65535);
+  s.database_url = env.text_or("DATABASE_URL", s.database_url);
+  const bool sqlite = s.database_url.starts_with("sqlite:///") && s.database_url.size() > 10;
+  const bool postgres =
+      s.database_url.starts_with("postgresql://") || s.database_url.starts_with("postgres://");
+  if (!sqlite && !postgres) {
+    throw SettingError{"DATABASE_URL must be sqlite:///PATH or postgresql://... (got \"" +
+                       redact_url_password(s.database_url) + "\")"};
+  }
+  s.redis_url = env.text_or("REDIS_URL", "");
+  if (!s.redis_url.empty() && !s.redis_url.starts_with("redis://")) {
+    throw SettingError{"REDIS_URL must be redis://[:password@]host[:port][/db] (got \"" +
+                       redact_url_password(s.redis_url) + "\")"};
+  }
+  if (s.rate_limit_storage == RateLimitStorage::kRedis && s.redis_url.empty()) {
+    throw SettingError{"AUDIBLE_RATE_LIMIT_STORAGE=redis needs REDIS_URL"};
+  }
+  s.log_level = env.one_of("LOG_LEVEL", "info", {"debug", "info", "warning", "error"});
+  s.tls_cert_file = env.text_or("TLS_CERT_FILE", "");
+  s.tls_key_file = env.text_or("TLS_KEY_FILE", "");
+  if (s.tls_cert_file.empty() != s.tls_key_file.empty()) {
+    throw SettingError{"TLS_CERT_FILE and TLS_KEY_FILE must be set together"};
+  }
+  for (const auto& [name, path] :
+       {std::pair{"TLS_CERT_FILE", s.tls_cert_file}, std::pair{"TLS_KEY_FILE", s.tls_key_file}}) {
+    if (!path.empty() && !std::ifstream(path)) {
+      throw SettingError{std::string(name) + ": cannot read " + path};
+    }
+  }
+}
+
+}  // namespace
+
+bool Settings::is_audible_configured() const {
+  return !client_id.empty() && !client_secret.empty() && !redirect_uri.empty();
+}
+
+std::expected<Settings, std::string> load_settings(const EnvLookup& env) {
+  const EnvReader reader(env);
+  Settings settings;
+  try {
+    load_provider(reader, settings);
+    load_tokens(reader, settings);
+    load_users(reader, settings);
+    load_limits(reader, settings);
+    load_process(reader, settings);
+  } catch (const SettingError& error) {
+    return std::unexpected(error.message);
+  }
+  return settings;
+}
+
+std::optional<std::string> serve_blocker(const Settings& settings) {
+  if (!settings.token_keys && !settings.allow_plaintext_tokens) {
+    return "AUDIBLE_TOKEN_ENCRYPTION_KEY is not set (set AUDIBLE_ALLOW_PLAINTEXT_TOKENS=true to "
+           "store tokens unencrypted, as the Python service did)";
+  }
+  if (settings.jwt_secret_key.empty() && settings.jwt_public_key_pem.empty()) {
+    return "neither JWT_SECRET_KEY nor JWT_PUBLIC_KEY_FILE is set: no user could sign in";
+  }
+  return std::nullopt;
+}
+
+}  // namespace ac

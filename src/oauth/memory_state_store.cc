@@ -1,0 +1,62 @@
+#include "oauth/memory_state_store.h"
+
+namespace ac {
+
+MemoryStateStore::MemoryStateStore(std::chrono::seconds ttl, std::function<Clock::time_point()> now)
+    : ttl_(ttl), now_(std::move(now)) {}
+
+std::expected<void, StateError> MemoryStateStore::put(std::string_view state,
+                                                      std::string_view user_id,
+                                                      const PkceVerifier& verifier) {
+  const auto digest = sha256(state);
+  const auto now = now_();
+  std::lock_guard lock(mutex_);
+  sweep_expired(now);
+  auto [it, inserted] =
+      entries_.try_emplace(digest, Entry{std::string(user_id), verifier, now + ttl_});
+  // A 256-bit random state never repeats; if a caller reuses one, the first entry stands.
+  if (inserted) expiry_order_.push_back(&it->first);
+  return {};
+}
+
+std::expected<PkceVerifier, StateError> MemoryStateStore::consume(std::string_view state,
+                                                                  std::string_view user_id) {
+  const auto digest = sha256(state);
+  const auto now = now_();
+  std::lock_guard lock(mutex_);
+  sweep_expired(now);
+  auto it = entries_.find(digest);
+  if (it == entries_.end() || it->second.expires_at == Clock::time_point::min()) {
+    return std::unexpected(StateError::kUnknown);
+  }
+  Entry& entry = it->second;
+  const bool expired = entry.expires_at <= now;
+  const bool same_user = entry.user_id == user_id;
+  PkceVerifier verifier = entry.verifier;
+  // Used up whatever the outcome. The node stays until the sweep reaches its place in the FIFO;
+  // only its user id's heap memory is given back now.
+  entry.expires_at = Clock::time_point::min();
+  entry.verifier = PkceVerifier(std::array<std::uint8_t, 32>{});
+  std::string().swap(entry.user_id);
+  if (expired) return std::unexpected(StateError::kExpired);
+  if (!same_user) return std::unexpected(StateError::kWrongUser);
+  return verifier;
+}
+
+std::size_t MemoryStateStore::size() const {
+  std::lock_guard lock(mutex_);
+  return entries_.size();
+}
+
+void MemoryStateStore::sweep_expired(Clock::time_point now) {
+  while (!expiry_order_.empty()) {
+    const Sha256Digest key = *expiry_order_.front();
+    auto it = entries_.find(key);
+    const auto expires_at = it->second.expires_at;
+    if (expires_at != Clock::time_point::min() && expires_at + ttl_ > now) break;
+    entries_.erase(it);
+    expiry_order_.pop_front();
+  }
+}
+
+}  // namespace ac

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "crypto/sha256.h"
+#include "oauth/state_store.h"
+
+namespace ac {
+
+// One process's pending states. Every entry has the same TTL, so insertion order is expiry order:
+// a FIFO of entries lets each call sweep just the expired ones at its front, never the whole map.
+// An expired entry is kept for one more TTL, so that the log can tell "expired" from "unknown".
+class MemoryStateStore final : public StateStore {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  explicit MemoryStateStore(std::chrono::seconds ttl,
+                            std::function<Clock::time_point()> now = Clock::now);
+
+  std::expected<void, StateError> put(std::string_view state, std::string_view user_id,
+                                      const PkceVerifier& verifier) override;
+  std::expected<PkceVerifier, StateError> consume(std::string_view state,
+                                                  std::string_view user_id) override;
+
+  // Entries held, used ones included until the sweep reaches them.
+  std::size_t size() const;
+
+ private:
+  struct DigestHash {
+    std::size_t operator()(const Sha256Digest& digest) const noexcept {
+      std::size_t h;
+      std::memcpy(&h, digest.data(), sizeof h);  // already uniformly random
+      return h;
+    }
+  };
+  struct Entry {
+    std::string user_id;
+    PkceVerifier verifier;
+    Clock::time_point expires_at;  // time_point::min() once used
+  };
+  using Map = std::unordered_map<Sha256Digest, Entry, DigestHash>;
+
+  void sweep_expired(Clock::time_point now);
+
+  const std::chrono::seconds ttl_;
+  const std::function<Clock::time_point()> now_;
+  mutable std::mutex mutex_;
+  Map entries_;
+  // Keys of entries_ in insertion order; pointers to map elements stay valid across rehashing.
+  std::deque<const Sha256Digest*> expiry_order_;
+};
+
+}  // namespace ac
