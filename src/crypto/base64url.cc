@@ -20,24 +20,24 @@ constexpr auto kReverse = make_reverse_table();
 }  // namespace
 
 std::string encode(std::span<const std::uint8_t> bytes, Padding padding) {
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const std::uint32_t n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    out.push_back(kAlphabet[(n >> 18) & 63]);
-    out.push_back(kAlphabet[(n >> 12) & 63]);
-    out.push_back(kAlphabet[(n >> 6) & 63]);
-    out.push_back(kAlphabet[n & 63]);
+  const std::size_t full = bytes.size() / 3;
+  const std::size_t rest = bytes.size() % 3;
+  const std::size_t tail = rest == 0 ? 0 : (padding == Padding::kKeep ? 4 : rest + 1);
+  std::string out(full * 4 + tail, '=');
+  char* o = out.data();
+  const std::uint8_t* in = bytes.data();
+  for (std::size_t i = 0; i < full; ++i, in += 3, o += 4) {
+    const std::uint32_t n = (in[0] << 16) | (in[1] << 8) | in[2];
+    o[0] = kAlphabet[n >> 18];
+    o[1] = kAlphabet[(n >> 12) & 63];
+    o[2] = kAlphabet[(n >> 6) & 63];
+    o[3] = kAlphabet[n & 63];
   }
-  const std::size_t rest = bytes.size() - i;
   if (rest > 0) {
-    std::uint32_t n = bytes[i] << 16;
-    if (rest == 2) n |= bytes[i + 1] << 8;
-    out.push_back(kAlphabet[(n >> 18) & 63]);
-    out.push_back(kAlphabet[(n >> 12) & 63]);
-    if (rest == 2) out.push_back(kAlphabet[(n >> 6) & 63]);
-    if (padding == Padding::kKeep) out.append(rest == 1 ? "==" : "=");
+    const std::uint32_t n = (in[0] << 16) | (rest == 2 ? in[1] << 8 : 0);
+    o[0] = kAlphabet[n >> 18];
+    o[1] = kAlphabet[(n >> 12) & 63];
+    if (rest == 2) o[2] = kAlphabet[(n >> 6) & 63];
   }
   return out;
 }
@@ -53,23 +53,37 @@ std::optional<std::vector<std::uint8_t>> decode(std::string_view text, Padding p
   const std::string_view body = text.substr(0, text.size() - pad);
   if (padding == Padding::kKeep && pad > 0 && body.size() % 4 + pad != 4) return std::nullopt;
 
-  std::vector<std::uint8_t> out;
-  out.reserve(body.size() * 3 / 4);
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (const char c : body) {
-    const std::uint8_t v = kReverse[static_cast<unsigned char>(c)];
-    if (v == kInvalid) return std::nullopt;
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<std::uint8_t>(acc >> bits));
-      acc &= (1u << bits) - 1;
+  const std::size_t full = body.size() / 4;
+  const std::size_t rest = body.size() % 4;  // 0, 2 or 3 characters
+  std::vector<std::uint8_t> out(full * 3 + (rest == 0 ? 0 : rest - 1));
+  const auto* in = reinterpret_cast<const unsigned char*>(body.data());
+  std::uint8_t* o = out.data();
+  for (std::size_t i = 0; i < full; ++i, in += 4, o += 3) {
+    const std::uint32_t a = kReverse[in[0]], b = kReverse[in[1]], c = kReverse[in[2]],
+                        d = kReverse[in[3]];
+    if ((a | b | c | d) > 63) return std::nullopt;  // kInvalid has the high bits set
+    const std::uint32_t n = (a << 18) | (b << 12) | (c << 6) | d;
+    o[0] = static_cast<std::uint8_t>(n >> 16);
+    o[1] = static_cast<std::uint8_t>(n >> 8);
+    o[2] = static_cast<std::uint8_t>(n);
+  }
+  if (rest > 0) {
+    std::uint32_t n = 0;
+    for (std::size_t i = 0; i < rest; ++i) {
+      const std::uint8_t v = kReverse[in[i]];
+      if (v == kInvalid) return std::nullopt;
+      n = (n << 6) | v;
+    }
+    // Leftover bits must be zero, or two texts would decode to the same bytes.
+    if (rest == 2) {
+      if (n & 0xF) return std::nullopt;
+      o[0] = static_cast<std::uint8_t>(n >> 4);
+    } else {
+      if (n & 0x3) return std::nullopt;
+      o[0] = static_cast<std::uint8_t>(n >> 10);
+      o[1] = static_cast<std::uint8_t>(n >> 2);
     }
   }
-  // Leftover bits must be zero, or two texts would decode to the same bytes.
-  if (acc != 0) return std::nullopt;
   return out;
 }
 
