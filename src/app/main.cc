@@ -5,7 +5,8 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"audible-connect: link Audible accounts for premium users"};
-  app.require_subcommand(1);
+  app.require_subcommand(0, 1);
+  auto* serve = app.add_subcommand("serve", "serve the HTTP API (the default)");
   auto* keygen = app.add_subcommand("keygen", "print a new Fernet key");
   auto* check_config = app.add_subcommand(
       "check-config", "print what is configured, no secrets; exit 1 if unusable");
@@ -13,5 +14,6 @@ int main(int argc, char** argv) {
 
   if (*keygen) return ac::run_keygen(std::cout);
   if (*check_config) return ac::run_check_config(ac::process_environment(), std::cout, std::cerr);
-  return 2;
+  (void)serve;  // serving is also what happens with no command at all
+  return ac::run_serve(ac::process_environment(), std::cerr);
 }

@@ -1,0 +1,153 @@
+#include "api/oauth_routes.h"
+
+#include "api/responses.h"
+#include "obs/log.h"
+#include "obs/metrics.h"
+
+namespace ac {
+namespace {
+
+std::optional<std::string> string_member(const nlohmann::json& body, const char* name) {
+  const auto it = body.find(name);
+  if (it == body.end() || !it->is_string()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+HttpResponse connect_error_response(ConnectError error) {
+  switch (error) {
+    case ConnectError::kInvalidState:
+      return error_response(400, "invalid_state_parameter");
+    case ConnectError::kDenied:
+      return error_response(400, "audible_oauth_denied");
+    case ConnectError::kProviderRejected:
+      return error_response(400, "audible_oauth_failed");
+    case ConnectError::kProviderUnavailable:
+    case ConnectError::kStateStoreUnavailable:
+      return error_response(503, "audible_service_unavailable");
+    case ConnectError::kInternal:
+      return error_response(500, "internal_error");
+  }
+  return error_response(500, "internal_error");
+}
+
+HttpResponse authorize(ConnectFlow& flow, RouteRequest& request) {
+  auto& m = metrics::registry();
+  m.oauth_authorize_requests_total.inc();
+  // A redirect_uri in the body is accepted and ignored: the configured one is always used.
+  const auto start = flow.begin(request.user);
+  if (!start) {
+    m.oauth_authorize_errors_total.inc();
+    return start.error() == ConnectError::kStateStoreUnavailable
+               ? error_response(503, "audible_service_unavailable")
+               : error_response(500, "failed_to_generate_oauth_url");
+  }
+  return json_response(200, {{"auth_url", start->auth_url},
+                             {"state", start->state},
+                             {"code_challenge", start->code_challenge},
+                             {"code_challenge_method", "S256"}});
+}
+
+HttpResponse callback(ConnectFlow& flow, RouteRequest& request) {
+  auto& m = metrics::registry();
+  m.oauth_callback_requests_total.inc();
+  CallbackInput input;
+  auto state = string_member(request.body, "state");
+  input.code = string_member(request.body, "code");
+  input.iss = string_member(request.body, "iss");
+  input.error = string_member(request.body, "error");
+  constexpr std::size_t kMaxField = 4096;
+  const bool too_long = (state && state->size() > kMaxField) ||
+                        (input.code && input.code->size() > kMaxField) ||
+                        (input.iss && input.iss->size() > kMaxField) ||
+                        (input.error && input.error->size() > kMaxField);
+  if (!state || state->empty() || (!input.code && !input.error) || too_long) {
+    m.oauth_callback_errors_total.inc();
+    return error_response(422, "invalid_parameters");
+  }
+  input.state = std::move(*state);
+  const auto account = flow.complete(request.user, input);
+  if (!account) {
+    m.oauth_callback_errors_total.inc();
+    return connect_error_response(account.error());
+  }
+  return json_response(200, {{"status", "connected"},
+                             {"audible_user_id", account->audible_user_id},
+                             {"synced_at", iso8601(account->synced_at)}});
+}
+
+HttpResponse connected(AccountStore& accounts, RouteRequest& request) {
+  const auto account = accounts.find(request.user.id);
+  if (!account) {
+    log::error("account read failed",
+               {{"user_id", request.user.id}, {"error_type", account.error().message}});
+    return error_response(500, "internal_error");
+  }
+  if (!*account) return json_response(200, {{"connected", false}});
+  const auto& a = **account;
+  return json_response(200,
+                       {{"connected", true},
+                        {"audible_user_id", a.audible_user_id},
+                        {"synced_at", iso8601(a.synced_at)},
+                        {"last_sync_error",
+                         a.last_sync_error ? nlohmann::json(*a.last_sync_error) : nlohmann::json()},
+                        {"sync_status", a.sync_status},
+                        {"connected_at", iso8601(a.connected_at)}});
+}
+
+HttpResponse disconnect(ConnectFlow& flow, RouteRequest& request) {
+  const auto done = flow.disconnect(request.user);
+  if (done) return json_response(200, {{"status", "disconnected"}});
+  return done.error() == DisconnectError::kNotConnected
+             ? error_response(404, "No Audible account connected")
+             : error_response(500, "internal_error");
+}
+
+}  // namespace
+
+std::vector<Route> oauth_routes(ConnectFlow& flow, AccountStore& accounts) {
+  std::vector<Route> routes;
+
+  Route r;
+  r.method = "POST";
+  r.pattern = "/api/v1/user/audible/oauth/authorize";
+  r.summary = "Start linking: an authorization URL with state and PKCE challenge";
+  r.rate_class = RateClass::kAuthorize;
+  r.needs_configured = true;
+  r.json_body = true;
+  r.errors = {{503, "audible_integration_not_configured"}, {500, "failed_to_generate_oauth_url"}};
+  r.handler = [&flow](RouteRequest& request) { return authorize(flow, request); };
+  routes.push_back(r);
+
+  r = Route{};
+  r.method = "POST";
+  r.pattern = "/api/v1/user/audible/oauth/callback";
+  r.summary = "Finish linking: exchange the code, store the encrypted tokens";
+  r.rate_class = RateClass::kCallback;
+  r.needs_configured = true;
+  r.json_body = true;
+  r.errors = {{400, "invalid_state_parameter"},
+              {400, "audible_oauth_denied"},
+              {400, "audible_oauth_failed"},
+              {503, "audible_service_unavailable"},
+              {503, "audible_integration_not_configured"}};
+  r.handler = [&flow](RouteRequest& request) { return callback(flow, request); };
+  routes.push_back(r);
+
+  r = Route{};
+  r.method = "GET";
+  r.pattern = "/api/v1/user/audible/connected";
+  r.summary = "Whether the user has linked an Audible account, and its sync state";
+  r.handler = [&accounts](RouteRequest& request) { return connected(accounts, request); };
+  routes.push_back(r);
+
+  r = Route{};
+  r.method = "POST";
+  r.pattern = "/api/v1/user/audible/disconnect";
+  r.summary = "Unlink: revoke at the provider (best effort) and delete the account";
+  r.errors = {{404, "No Audible account connected"}};
+  r.handler = [&flow](RouteRequest& request) { return disconnect(flow, request); };
+  routes.push_back(r);
+  return routes;
+}
+
+}  // namespace ac

@@ -1,0 +1,231 @@
+#include "api/service_app.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "api/ops_routes.h"
+#include "api/responses.h"
+#include "crypto/fernet.h"
+#include "crypto/random.h"
+#include "http/query.h"
+#include "obs/log.h"
+#include "obs/metrics.h"
+
+namespace ac {
+namespace {
+
+constexpr std::string_view kBearer = "Bearer ";
+
+// A client's X-Request-ID is echoed when it is short and plain; otherwise we make one.
+std::string request_id_for(const HttpRequest& request) {
+  if (const auto given = request.header("x-request-id")) {
+    const bool sane = !given->empty() && given->size() <= 128 &&
+                      std::all_of(given->begin(), given->end(), [](unsigned char c) {
+                        return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+                      });
+    if (sane) return std::string(*given);
+  }
+  std::array<std::uint8_t, 16> bytes;
+  fill_random(bytes);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id;
+  for (const auto b : bytes) {
+    id.push_back(kHex[b >> 4]);
+    id.push_back(kHex[b & 15]);
+  }
+  return id;
+}
+
+std::vector<std::string_view> split_path(std::string_view path) {
+  std::vector<std::string_view> segments;
+  while (!path.empty()) {
+    if (path.front() == '/') {
+      path.remove_prefix(1);
+      continue;
+    }
+    const auto slash = path.find('/');
+    segments.push_back(path.substr(0, slash));
+    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
+  }
+  return segments;
+}
+
+HttpResponse unauthorized() {
+  HttpResponse response = error_response(401, "Could not validate credentials");
+  response.set_header("WWW-Authenticate", "Bearer");
+  return response;
+}
+
+}  // namespace
+
+ServiceApp::ServiceApp(const Settings& settings, const JwtVerifier& verifier, RateLimiter& limiter,
+                       std::vector<Route> routes)
+    : settings_(settings), verifier_(verifier), limiter_(limiter), routes_(std::move(routes)) {
+  Route openapi;
+  openapi.method = "GET";
+  openapi.pattern = "/openapi.json";
+  openapi.summary = "This document";
+  openapi.needs_user = false;
+  openapi.blocking = false;
+  routes_.push_back(openapi);
+  // The table is fixed from here on, so the document is made once.
+  openapi.handler = [document = json_response(200, openapi_document(routes_))](RouteRequest&) {
+    return document;
+  };
+  routes_.back() = openapi;
+}
+
+ServiceApp::Match ServiceApp::match(const HttpRequest& request) const {
+  Match result;
+  const auto segments = split_path(request.path);
+  for (const auto& route : routes_) {
+    const auto pattern = split_path(route.pattern);
+    if (pattern.size() != segments.size()) continue;
+    std::vector<std::string> params;
+    bool same = true;
+    for (std::size_t i = 0; i < pattern.size() && same; ++i) {
+      if (pattern[i].starts_with('{')) {
+        auto decoded = percent_decode(segments[i], false);
+        same = decoded.has_value();
+        if (same) params.push_back(std::move(*decoded));
+      } else {
+        same = pattern[i] == segments[i];
+      }
+    }
+    if (!same) continue;
+    result.path_known = true;
+    if (route.method == request.method) {
+      result.route = &route;
+      result.params = std::move(params);
+      return result;
+    }
+  }
+  return result;
+}
+
+bool ServiceApp::handles_inline(const HttpRequest& request) const {
+  const auto found = match(request);
+  return found.route == nullptr || !found.route->blocking;
+}
+
+int ServiceApp::limit_for(RateClass rate_class) const {
+  switch (rate_class) {
+    case RateClass::kAuthorize:
+      return settings_.rate_limits.authorize_per_minute;
+    case RateClass::kCallback:
+      return settings_.rate_limits.callback_per_minute;
+    case RateClass::kSearch:
+      return settings_.rate_limits.search_per_minute;
+    case RateClass::kGeneral:
+      return settings_.rate_limits.general_per_minute;
+  }
+  return settings_.rate_limits.general_per_minute;
+}
+
+HttpResponse ServiceApp::run_route(const Route& route, HttpRequest& request,
+                                   std::vector<std::string> params, std::string& user_id) {
+  User user;
+  if (route.needs_user) {
+    const auto authorization = request.header("authorization");
+    if (!authorization || !authorization->starts_with(kBearer)) return unauthorized();
+    const auto verified = verifier_.verify(authorization->substr(kBearer.size()), unix_now());
+    if (!verified) {
+      log::info("credentials refused", {{"error_type", describe(verified.error())}});
+      return unauthorized();
+    }
+    user = *verified;
+    user_id = user.id;
+    if (!user.is_active) return error_response(400, "Inactive user");
+    if (!user.has_premium_access()) return error_response(403, "audible_requires_premium");
+
+    const std::string key = std::to_string(static_cast<int>(route.rate_class)) + ":" + user.id;
+    const auto decision = limiter_.hit(key, limit_for(route.rate_class), unix_now());
+    if (!decision.allowed) {
+      HttpResponse response = error_response(429, "rate_limit_exceeded");
+      response.set_header("Retry-After", std::to_string(decision.retry_after_seconds));
+      return response;
+    }
+  }
+  if (route.needs_configured && !settings_.is_audible_configured()) {
+    return error_response(503, "audible_integration_not_configured");
+  }
+
+  auto query = parse_form(request.query);
+  if (!query) return error_response(422, "invalid_parameters");
+  RouteRequest route_request{request, user, std::move(params), std::move(*query), nullptr};
+  if (route.json_body) {
+    if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+      route_request.body = nlohmann::json::object();
+    } else {
+      route_request.body = nlohmann::json::parse(request.body, nullptr, false);
+      if (route_request.body.is_discarded()) return error_response(400, "invalid_json");
+      if (!route_request.body.is_object()) return error_response(422, "invalid_parameters");
+    }
+  }
+  return route.handler(route_request);
+}
+
+HttpResponse ServiceApp::handle(HttpRequest& request) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string request_id = request_id_for(request);
+  log::RequestScope scope(request_id);
+
+  auto found = match(request);
+  std::string user_id;
+  HttpResponse response;
+  if (found.route == nullptr) {
+    response = found.path_known ? error_response(405, "method_not_allowed")
+                                : error_response(404, "not_found");
+  } else {
+    try {
+      response = run_route(*found.route, request, std::move(found.params), user_id);
+    } catch (const std::exception& e) {
+      log::error("handler failed", {{"error_type", e.what()}});
+      response = error_response(500, "internal_error");
+    }
+  }
+  finish(response, request_id);
+
+  const std::string route = found.route ? std::string(found.route->pattern) : "unmatched";
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  auto& m = metrics::registry();
+  m.http_requests_total
+      .with("route=\"" + metrics::label_value(route) + "\",status=\"" +
+            std::to_string(response.status) + "\"")
+      .inc();
+  m.http_request_duration_seconds.with("route=\"" + metrics::label_value(route) + "\"")
+      .observe(seconds);
+  if (log::enabled(log::Level::kInfo)) {
+    log::info("request",
+              {{"method", request.method},
+               {"endpoint", route},
+               {"status", response.status},
+               {"duration_ms", std::round(seconds * 1e6) / 1e3},
+               {"user_id", user_id.empty() ? nlohmann::json() : nlohmann::json(user_id)}});
+  }
+  return response;
+}
+
+HttpResponse ServiceApp::refuse(int status, std::string_view detail) {
+  HttpResponse response = error_response(status, detail);
+  const HttpRequest none;
+  finish(response, request_id_for(none));
+  metrics::registry()
+      .http_requests_total.with("route=\"unmatched\",status=\"" + std::to_string(status) + "\"")
+      .inc();
+  return response;
+}
+
+void ServiceApp::finish(HttpResponse& response, std::string_view request_id) const {
+  response.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains; preload");
+  response.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  response.set_header("X-Content-Type-Options", "nosniff");
+  response.set_header("X-Frame-Options", "DENY");
+  response.set_header("Referrer-Policy", "strict-origin-when-cross-origin");
+  response.set_header("X-XSS-Protection", "0");
+  response.set_header("Cache-Control", "no-store");
+  response.set_header("X-Request-ID", std::string(request_id));
+}
+
+}  // namespace ac

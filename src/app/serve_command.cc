@@ -1,0 +1,92 @@
+#include <iostream>
+#include <thread>
+
+#include "api/oauth_routes.h"
+#include "api/ops_routes.h"
+#include "api/service_app.h"
+#include "app/commands.h"
+#include "auth/jwt_verifier.h"
+#include "config/settings.h"
+#include "crypto/token_cipher.h"
+#include "http/rate_limiter.h"
+#include "http/server.h"
+#include "net/http_client.h"
+#include "oauth/connect_flow.h"
+#include "oauth/memory_state_store.h"
+#include "oauth/provider_client.h"
+#include "obs/log.h"
+#include "store/sqlite_account_store.h"
+
+namespace ac {
+namespace {
+
+constexpr int kWorkerThreads = 16;
+
+int fail(std::ostream& err, const std::string& message) {
+  err << "audible-connect: " << message << '\n';
+  return 1;
+}
+
+}  // namespace
+
+int run_serve(const EnvLookup& env, std::ostream& err) {
+  auto loaded = load_settings(env);
+  if (!loaded) return fail(err, "config error: " + loaded.error());
+  const Settings settings = std::move(*loaded);
+  if (const auto blocker = serve_blocker(settings)) return fail(err, "cannot serve: " + *blocker);
+  if (!settings.database_url.starts_with("sqlite:///")) {
+    return fail(err, "DATABASE_URL: this build stores accounts in SQLite only (sqlite:///PATH)");
+  }
+  if (!settings.redis_url.empty()) {
+    return fail(err, "REDIS_URL: this build keeps states and rate limits in memory only");
+  }
+  log::set_level(settings.log_level);
+
+  auto verifier =
+      JwtVerifier::create(JwtOptions{settings.jwt_secret_key, settings.jwt_public_key_pem,
+                                     settings.jwt_issuer, settings.jwt_audience});
+  if (!verifier) return fail(err, verifier.error());
+
+  const std::string db_path = settings.database_url.substr(std::string_view("sqlite:///").size());
+  auto database = SqliteDatabase::open(db_path, kWorkerThreads);
+  if (!database) return fail(err, "DATABASE_URL: " + database.error().message);
+  SqliteAccountStore accounts(std::shared_ptr<SqliteDatabase>(std::move(*database)));
+
+  const TokenCipher cipher(settings.token_keys, settings.allow_plaintext_tokens);
+  if (!cipher.encrypts()) {
+    log::warning("AUDIBLE_TOKEN_ENCRYPTION_KEY is not set: tokens are stored in plaintext");
+  }
+  MemoryStateStore states(std::chrono::seconds(settings.state_ttl_seconds));
+  HttpClient http(settings.http);
+  ProviderClient provider(settings, http);
+  ConnectFlow flow(settings, states, provider, cipher, accounts);
+  MemoryRateLimiter limiter;
+
+  std::vector<Route> routes = oauth_routes(flow, accounts);
+  auto ops = ops_routes({{"store", [&accounts]() -> std::optional<std::string> {
+                            auto ok = accounts.ping();
+                            if (ok) return std::nullopt;
+                            return ok.error().message;
+                          }}});
+  routes.insert(routes.end(), ops.begin(), ops.end());
+  ServiceApp app(settings, *verifier, limiter, std::move(routes));
+
+  ServerOptions options;
+  options.host = settings.host;
+  options.port = static_cast<unsigned short>(settings.port);
+  options.io_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.worker_threads = kWorkerThreads;
+  options.tls_cert_file = settings.tls_cert_file;
+  options.tls_key_file = settings.tls_key_file;
+  HttpServer server(options, app);
+  if (auto listening = server.listen(); !listening) return fail(err, listening.error());
+  log::info("listening", {{"host", settings.host},
+                          {"port", server.port()},
+                          {"tls", !settings.tls_cert_file.empty()},
+                          {"audible_configured", settings.is_audible_configured()}});
+  server.run();
+  log::info("stopped");
+  return 0;
+}
+
+}  // namespace ac

@@ -1,0 +1,36 @@
+#pragma once
+
+// Plain request and response values: what handlers see of HTTP, free of Boost.Beast.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ac {
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+struct HttpRequest {
+  std::string method;  // upper case, as sent
+  std::string path;    // target up to '?', still percent-encoded
+  std::string query;   // after '?', without it
+  HeaderList headers;  // names in lower case
+  std::string body;
+
+  // First value of a header, by lower-case name.
+  std::optional<std::string_view> header(std::string_view lower_name) const;
+};
+
+struct HttpResponse {
+  int status = 200;
+  HeaderList headers;
+  std::string body;
+
+  // Replaces any header of that name (compared without case).
+  void set_header(std::string_view name, std::string value);
+  std::optional<std::string_view> header(std::string_view name) const;
+};
+
+}  // namespace ac

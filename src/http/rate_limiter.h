@@ -1,0 +1,42 @@
+#pragma once
+
+// Per-key request limits per minute, in fixed one-minute windows (what the seeds' limiter did).
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace ac {
+
+struct RateDecision {
+  bool allowed = true;
+  int retry_after_seconds = 0;  // when refused: until the window ends
+};
+
+class RateLimiter {
+ public:
+  virtual ~RateLimiter() = default;
+  // Counts one request under `key` and says whether it is within `limit_per_minute`.
+  virtual RateDecision hit(std::string_view key, int limit_per_minute,
+                           std::int64_t now_seconds) = 0;
+};
+
+// One process's counters. Stale windows are dropped once the map has doubled since the last
+// sweep, so memory follows the number of keys active in the current minute.
+class MemoryRateLimiter final : public RateLimiter {
+ public:
+  RateDecision hit(std::string_view key, int limit_per_minute, std::int64_t now_seconds) override;
+
+ private:
+  struct Window {
+    std::int64_t minute = 0;
+    int count = 0;
+  };
+  std::mutex mutex_;
+  std::unordered_map<std::string, Window> windows_;
+  std::size_t sweep_at_ = 1024;
+};
+
+}  // namespace ac

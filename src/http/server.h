@@ -1,0 +1,63 @@
+#pragma once
+
+// The HTTP/1.1 server: Boost.Beast with C++20 coroutines, one io_context per I/O thread,
+// keep-alive, a deadline on reading each request (a client that trickles its headers is cut off), a
+// body limit, optional TLS, and a graceful stop on SIGINT/SIGTERM: the listener closes, idle
+// connections close, requests in flight finish, then run() returns.
+//
+// Handlers that may block (databases, the provider) run on a worker pool, never on an I/O thread.
+
+#include <chrono>
+#include <expected>
+#include <memory>
+#include <string>
+
+#include "http/message.h"
+
+namespace ac {
+
+class HttpApp {
+ public:
+  virtual ~HttpApp() = default;
+  // True when handle() for this request never blocks, so it may run on an I/O thread.
+  virtual bool handles_inline(const HttpRequest& request) const = 0;
+  // Must not throw; the server answers 500 if it does.
+  virtual HttpResponse handle(HttpRequest& request) = 0;
+  // The response for a request the server refuses itself (413 too large, 400 malformed, 500).
+  virtual HttpResponse refuse(int status, std::string_view detail) = 0;
+};
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  unsigned short port = 8000;  // 0: any free port, see HttpServer::port()
+  int io_threads = 1;
+  int worker_threads = 16;
+  std::size_t body_limit = 64 * 1024;
+  std::chrono::seconds read_timeout{15};  // for one whole request, headers and body
+  std::chrono::seconds shutdown_grace{25};
+  std::string tls_cert_file;  // both set: HTTPS, TLS 1.2 and up
+  std::string tls_key_file;
+};
+
+class HttpServer {
+ public:
+  HttpServer(ServerOptions options, HttpApp& app);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and listens; the error says why not.
+  std::expected<void, std::string> listen();
+  unsigned short port() const;
+
+  // Serves until SIGINT/SIGTERM or stop(), then drains as described above.
+  void run();
+  // Asks run() to drain and return; callable from any thread.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ac

@@ -1,0 +1,190 @@
+#include "net/http_client.h"
+
+#include <curl/curl.h>
+
+#include <chrono>
+#include <mutex>
+
+#include "config/url.h"
+
+namespace ac {
+namespace {
+
+constexpr std::size_t kMaxResponseBytes = 32 * 1024 * 1024;
+
+struct Collected {
+  OutboundResponse* response;
+  bool too_large = false;
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* collected = static_cast<Collected*>(user);
+  const std::size_t n = size * count;
+  if (collected->response->body.size() + n > kMaxResponseBytes) {
+    collected->too_large = true;
+    return 0;  // aborts the transfer
+  }
+  collected->response->body.append(data, n);
+  return n;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+  auto* collected = static_cast<Collected*>(user);
+  const std::size_t n = size * count;
+  std::string_view line(data, n);
+  if (line.starts_with("HTTP/")) {
+    collected->response->headers.clear();  // a new response (after 100 Continue, say)
+    return n;
+  }
+  const auto colon = line.find(':');
+  if (colon == std::string_view::npos) return n;
+  std::string name(line.substr(0, colon));
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) {
+    value.remove_suffix(1);
+  }
+  collected->response->headers.emplace_back(std::move(name), std::string(value));
+  return n;
+}
+
+}  // namespace
+
+std::optional<std::string_view> OutboundResponse::header(std::string_view lower_name) const {
+  for (const auto& [name, value] : headers) {
+    if (name == lower_name) return value;
+  }
+  return std::nullopt;
+}
+
+HttpClient::HttpClient(HttpClientSettings settings) : settings_(settings) {
+  static std::once_flag global_init;
+  std::call_once(global_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+HttpClient::~HttpClient() {
+  for (void* handle : idle_) curl_easy_cleanup(static_cast<CURL*>(handle));
+}
+
+void* HttpClient::checkout() {
+  std::unique_lock lock(mutex_);
+  const bool got = available_.wait_for(lock, std::chrono::seconds(settings_.timeout_seconds),
+                                       [&] { return in_use_ < settings_.max_connections; });
+  if (!got) return nullptr;
+  ++in_use_;
+  if (!idle_.empty()) {
+    void* handle = idle_.back();
+    idle_.pop_back();
+    return handle;
+  }
+  lock.unlock();
+  CURL* handle = curl_easy_init();
+  if (handle == nullptr) {
+    std::lock_guard relock(mutex_);
+    --in_use_;
+    available_.notify_one();
+  }
+  return handle;
+}
+
+void HttpClient::give_back(void* handle) {
+  std::unique_lock lock(mutex_);
+  --in_use_;
+  // Handles past the keep-alive allowance close their connection instead of idling.
+  if (static_cast<int>(idle_.size()) < settings_.keepalive_connections) {
+    idle_.push_back(handle);
+    handle = nullptr;
+  }
+  available_.notify_one();
+  lock.unlock();
+  if (handle != nullptr) curl_easy_cleanup(static_cast<CURL*>(handle));
+}
+
+std::expected<OutboundResponse, TransportFailure> HttpClient::send(const OutboundRequest& request) {
+  if (!is_allowed_outbound_url(request.url)) {
+    return std::unexpected(
+        TransportFailure{TransportError::kRefusedUrl, "refused: not https and not loopback"});
+  }
+  void* raw = checkout();
+  if (raw == nullptr) {
+    return std::unexpected(TransportFailure{TransportError::kTimeout, "no free connection"});
+  }
+  CURL* curl = static_cast<CURL*>(raw);
+  curl_easy_reset(curl);  // keeps the handle's connection cache
+
+  OutboundResponse response;
+  Collected collected{&response};
+  curl_slist* headers = nullptr;
+  for (const auto& [name, value] : request.headers) {
+    headers = curl_slist_append(headers, (name + ": " + value).c_str());
+  }
+  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, static_cast<long>(settings_.timeout_seconds));
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT,
+                   static_cast<long>(settings_.connect_timeout_seconds));
+  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &collected);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &collected);
+  if (request.method == "POST") {
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, request.body.c_str());
+  } else if (request.method != "GET") {
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+
+  const CURLcode code = curl_easy_perform(curl);
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  curl_slist_free_all(headers);
+  give_back(curl);
+
+  if (collected.too_large) {
+    return std::unexpected(TransportFailure{TransportError::kTooLarge, "response too large"});
+  }
+  if (code == CURLE_OPERATION_TIMEDOUT) {
+    return std::unexpected(TransportFailure{TransportError::kTimeout, curl_easy_strerror(code)});
+  }
+  if (code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST) {
+    return std::unexpected(TransportFailure{TransportError::kConnect, curl_easy_strerror(code)});
+  }
+  if (code != CURLE_OK) {
+    return std::unexpected(TransportFailure{TransportError::kOther, curl_easy_strerror(code)});
+  }
+  return response;
+}
+
+std::string form_encode(std::string_view value) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(value.size() * 3);
+  for (const unsigned char c : value) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+std::string form_body(const std::vector<std::pair<std::string_view, std::string_view>>& fields) {
+  std::string body;
+  for (const auto& [name, value] : fields) {
+    if (!body.empty()) body.push_back('&');
+    body += form_encode(name);
+    body.push_back('=');
+    body += form_encode(value);
+  }
+  return body;
+}
+
+}  // namespace ac

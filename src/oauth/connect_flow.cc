@@ -1,0 +1,144 @@
+#include "oauth/connect_flow.h"
+
+#include "crypto/base64url.h"
+#include "crypto/random.h"
+#include "obs/log.h"
+#include "obs/metrics.h"
+
+namespace ac {
+namespace {
+
+std::string new_state() {
+  std::array<std::uint8_t, 32> bytes;
+  fill_random(bytes);
+  return base64url::encode(bytes, base64url::Padding::kStrip);
+}
+
+// Enough of a state to follow it through the log, never enough to use it.
+std::string state_prefix(std::string_view state) { return std::string(state.substr(0, 8)); }
+
+}  // namespace
+
+ConnectFlow::ConnectFlow(const Settings& settings, StateStore& states, ProviderClient& provider,
+                         const TokenCipher& cipher, AccountStore& accounts)
+    : settings_(settings),
+      states_(states),
+      provider_(provider),
+      cipher_(cipher),
+      accounts_(accounts) {}
+
+std::expected<AuthorizationStart, ConnectError> ConnectFlow::begin(const User& user) {
+  const auto verifier = PkceVerifier::generate();
+  AuthorizationStart start{"", new_state(), verifier.challenge()};
+  if (auto stored = states_.put(start.state, user.id, verifier); !stored) {
+    log::error("state store unavailable",
+               {{"user_id", user.id}, {"error_type", describe(stored.error())}});
+    return std::unexpected(ConnectError::kStateStoreUnavailable);
+  }
+  start.auth_url = provider_.authorize_url(start.state, start.code_challenge);
+  log::info("authorization started",
+            {{"user_id", user.id}, {"state_prefix", state_prefix(start.state)}});
+  return start;
+}
+
+std::expected<AccountRecord, ConnectError> ConnectFlow::complete(const User& user,
+                                                                 const CallbackInput& input) {
+  auto& m = metrics::registry();
+  auto verifier = states_.consume(input.state, user.id);
+  if (!verifier) {
+    if (verifier.error() == StateError::kUnavailable) {
+      log::error("state store unavailable", {{"user_id", user.id}});
+      return std::unexpected(ConnectError::kStateStoreUnavailable);
+    }
+    m.oauth_state_validation_failures_total.inc();
+    log::warning("CSRF state validation failed", {{"user_id", user.id},
+                                                  {"error_type", describe(verifier.error())},
+                                                  {"state_prefix", state_prefix(input.state)}});
+    return std::unexpected(ConnectError::kInvalidState);
+  }
+  // RFC 9207: the issuer must be the one configured; the state is used up either way.
+  if (!settings_.issuer.empty() && input.iss != settings_.issuer) {
+    m.oauth_state_validation_failures_total.inc();
+    log::warning("CSRF state validation failed",
+                 {{"user_id", user.id}, {"error_type", "issuer mismatch"}});
+    return std::unexpected(ConnectError::kInvalidState);
+  }
+  if (input.error) {
+    log::info("provider reported an authorization error",
+              {{"user_id", user.id}, {"error_type", input.error->substr(0, 64)}});
+    return std::unexpected(ConnectError::kDenied);
+  }
+
+  auto grant = provider_.exchange_code(input.code.value_or(""), *verifier);
+  if (!grant) {
+    const bool rejected = grant.error().kind == ProviderFailure::kRejected;
+    log::error("code exchange failed",
+               {{"user_id", user.id}, {"error_type", grant.error().reason}});
+    return std::unexpected(rejected ? ConnectError::kProviderRejected
+                                    : ConnectError::kProviderUnavailable);
+  }
+  return store_grant(user, std::move(*grant));
+}
+
+std::expected<AccountRecord, ConnectError> ConnectFlow::store_grant(const User& user,
+                                                                    TokenGrant grant) {
+  auto access = cipher_.seal(grant.access_token);
+  auto refresh = cipher_.seal(grant.refresh_token);
+  if (!access || !refresh) {
+    metrics::registry().token_encryption_errors_total.inc();
+    log::error("token encryption failed", {{"user_id", user.id}});
+    return std::unexpected(ConnectError::kInternal);
+  }
+  AccountRecord record;
+  record.user_id = user.id;
+  record.audible_user_id = grant.user_id;
+  record.access_token = std::move(*access);
+  record.refresh_token = std::move(*refresh);
+  record.connected_at = unix_now();
+  record.expires_at = record.connected_at + grant.expires_in;
+  auto stored = accounts_.connect(std::move(record));
+  if (!stored) {
+    log::error("account write failed",
+               {{"user_id", user.id}, {"error_type", stored.error().message}});
+    return std::unexpected(ConnectError::kInternal);
+  }
+  log::info("Audible account connected",
+            {{"user_id", user.id}, {"audible_user_id", stored->audible_user_id}});
+  return std::move(*stored);
+}
+
+std::expected<void, DisconnectError> ConnectFlow::disconnect(const User& user) {
+  auto account = accounts_.find(user.id);
+  if (!account) {
+    log::error("account read failed",
+               {{"user_id", user.id}, {"error_type", account.error().message}});
+    return std::unexpected(DisconnectError::kInternal);
+  }
+  if (!*account) return std::unexpected(DisconnectError::kNotConnected);
+
+  // Best effort: whatever the provider says, the account goes.
+  auto refresh = cipher_.open((*account)->refresh_token);
+  if (!refresh) {
+    metrics::registry().token_decryption_errors_total.inc();
+    log::error("stored refresh token unreadable; not revoked",
+               {{"user_id", user.id}, {"error_type", describe(refresh.error().error)}});
+  } else if (!refresh->token.empty()) {
+    if (auto revoked = provider_.revoke(refresh->token, "refresh_token"); !revoked) {
+      log::warning("token revocation failed",
+                   {{"user_id", user.id}, {"error_type", revoked.error().reason}});
+    } else {
+      log::info("refresh token revoked", {{"user_id", user.id}});
+    }
+  }
+  auto removed = accounts_.remove(user.id);
+  if (!removed) {
+    log::error("account delete failed",
+               {{"user_id", user.id}, {"error_type", removed.error().message}});
+    return std::unexpected(DisconnectError::kInternal);
+  }
+  if (!*removed) return std::unexpected(DisconnectError::kNotConnected);  // a concurrent disconnect
+  log::info("Audible account disconnected", {{"user_id", user.id}});
+  return {};
+}
+
+}  // namespace ac

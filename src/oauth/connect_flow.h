@@ -1,0 +1,64 @@
+#pragma once
+
+// Linking an Audible account: begin (state + PKCE + the authorize URL), complete (state first,
+// then the code exchange with the stored verifier, then one write of the account) and disconnect
+// (revoke at the provider, best effort, then delete). Errors are values; the HTTP layer alone
+// turns them into the contract's codes. Blocking: runs on the worker pool.
+
+#include <expected>
+#include <optional>
+#include <string>
+
+#include "auth/user.h"
+#include "config/settings.h"
+#include "crypto/token_cipher.h"
+#include "oauth/provider_client.h"
+#include "oauth/state_store.h"
+#include "store/account_store.h"
+
+namespace ac {
+
+struct AuthorizationStart {
+  std::string auth_url;
+  std::string state;
+  std::string code_challenge;
+};
+
+struct CallbackInput {
+  std::string state;
+  std::optional<std::string> code;
+  std::optional<std::string> iss;
+  std::optional<std::string> error;  // the provider redirected with an error instead of a code
+};
+
+enum class ConnectError {
+  kInvalidState,         // unknown, used, expired, another user's, or a wrong issuer
+  kDenied,               // the provider sent an error: the user said no
+  kProviderRejected,     // the provider refused the code
+  kProviderUnavailable,  // the provider could not be reached or answered nonsense
+  kStateStoreUnavailable,
+  kInternal,  // encryption or store failure
+};
+
+enum class DisconnectError { kNotConnected, kInternal };
+
+class ConnectFlow {
+ public:
+  ConnectFlow(const Settings& settings, StateStore& states, ProviderClient& provider,
+              const TokenCipher& cipher, AccountStore& accounts);
+
+  std::expected<AuthorizationStart, ConnectError> begin(const User& user);
+  std::expected<AccountRecord, ConnectError> complete(const User& user, const CallbackInput& input);
+  std::expected<void, DisconnectError> disconnect(const User& user);
+
+ private:
+  std::expected<AccountRecord, ConnectError> store_grant(const User& user, TokenGrant grant);
+
+  const Settings& settings_;
+  StateStore& states_;
+  ProviderClient& provider_;
+  const TokenCipher& cipher_;
+  AccountStore& accounts_;
+};
+
+}  // namespace ac

@@ -1,0 +1,56 @@
+#pragma once
+
+// The OAuth 2.0 side of the provider (CONTRACT.md section 3): the authorize URL, the code exchange
+// (never replayed once sent), refresh and revocation (RFC 7009). Client credentials go in the
+// form body. Blocking: call it off the I/O threads.
+
+#include <expected>
+#include <string>
+
+#include "config/settings.h"
+#include "crypto/pkce.h"
+#include "crypto/secret.h"
+#include "net/http_client.h"
+
+namespace ac {
+
+struct TokenGrant {
+  Secret access_token;
+  Secret refresh_token;  // empty when the provider sent none
+  std::int64_t expires_in = 3600;
+  std::string user_id;  // empty when no source named one
+};
+
+enum class ProviderFailure {
+  kUnavailable,  // unreachable, timed out, 5xx, 429, or an answer that is not the JSON expected
+  kRejected,     // a 4xx OAuth error such as invalid_grant or invalid_client
+};
+
+struct ProviderError {
+  ProviderFailure kind;
+  std::string reason;       // for the log: status, OAuth error code, transport message
+  std::string oauth_error;  // "invalid_grant" and the like, when the provider said so
+};
+
+class ProviderClient {
+ public:
+  ProviderClient(const Settings& settings, HttpClient& http);
+
+  std::string authorize_url(std::string_view state, std::string_view code_challenge) const;
+
+  // The user id comes from the token response's user_id, else its id_token's sub, else
+  // /1.0/customer/information.
+  std::expected<TokenGrant, ProviderError> exchange_code(std::string_view code,
+                                                         const PkceVerifier& verifier);
+  std::expected<TokenGrant, ProviderError> refresh(const Secret& refresh_token);
+  std::expected<void, ProviderError> revoke(const Secret& token, std::string_view type_hint);
+
+ private:
+  std::expected<TokenGrant, ProviderError> token_request(std::string body);
+  std::expected<std::string, ProviderError> customer_id(const Secret& access_token);
+
+  const Settings& settings_;
+  HttpClient& http_;
+};
+
+}  // namespace ac

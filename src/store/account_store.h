@@ -1,0 +1,47 @@
+#pragma once
+
+// Linked Audible accounts (CONTRACT.md section 7): the seeds' UserAudibleAccount plus the library
+// state token and a version that goes up with every write.
+
+#include <cstdint>
+#include <expected>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace ac {
+
+struct AccountRecord {
+  std::string user_id;
+  std::string audible_user_id;
+  std::string access_token;     // as stored: a Fernet token (plaintext only in legacy rows)
+  std::string refresh_token;    // likewise
+  std::int64_t expires_at = 0;  // unix seconds
+  std::int64_t connected_at = 0;
+  std::optional<std::int64_t> synced_at;
+  std::optional<std::string> last_sync_error;
+  std::string sync_status = "never_synced";
+  std::optional<std::string> library_state_token;
+  std::int64_t version = 0;
+};
+
+struct StoreError {
+  std::string message;  // for the log
+};
+
+class AccountStore {
+ public:
+  virtual ~AccountStore() = default;
+
+  virtual std::expected<std::optional<AccountRecord>, StoreError> find(
+      std::string_view user_id) = 0;
+  // Inserts the account, or replaces the user's earlier one whole (a reconnect). Returns it as
+  // stored, with its new version.
+  virtual std::expected<AccountRecord, StoreError> connect(AccountRecord record) = 0;
+  // Removes the account and everything stored for it; false when there was none.
+  virtual std::expected<bool, StoreError> remove(std::string_view user_id) = 0;
+  // Answers when the store is reachable.
+  virtual std::expected<void, StoreError> ping() = 0;
+};
+
+}  // namespace ac

@@ -1,0 +1,89 @@
+#include "store/sqlite_account_store.h"
+
+namespace ac {
+namespace {
+
+constexpr std::string_view kColumns =
+    "user_id, audible_user_id, access_token, refresh_token, expires_at, connected_at, synced_at, "
+    "last_sync_error, sync_status, library_state_token, version";
+
+AccountRecord read_account(const SqliteStatement& row) {
+  AccountRecord a;
+  a.user_id = row.text(0);
+  a.audible_user_id = row.text(1);
+  a.access_token = row.text(2);
+  a.refresh_token = row.text(3);
+  a.expires_at = row.integer(4);
+  a.connected_at = row.integer(5);
+  a.synced_at = row.optional_integer(6);
+  a.last_sync_error = row.optional_text(7);
+  a.sync_status = row.text(8);
+  a.library_state_token = row.optional_text(9);
+  a.version = row.integer(10);
+  return a;
+}
+
+std::expected<std::optional<AccountRecord>, StoreError> select_account(sqlite3* db,
+                                                                       std::string_view user_id) {
+  SqliteStatement select(db,
+                         "SELECT " + std::string(kColumns) + " FROM accounts WHERE user_id = ?");
+  select.bind(1, user_id);
+  auto row = select.step();
+  if (!row) return std::unexpected(row.error());
+  if (!*row) return std::optional<AccountRecord>();
+  return read_account(select);
+}
+
+}  // namespace
+
+std::expected<std::optional<AccountRecord>, StoreError> SqliteAccountStore::find(
+    std::string_view user_id) {
+  auto lease = database_->acquire();
+  return select_account(lease.get(), user_id);
+}
+
+std::expected<AccountRecord, StoreError> SqliteAccountStore::connect(AccountRecord record) {
+  auto lease = database_->acquire();
+  sqlite3* db = lease.get();
+  return sqlite_transaction<AccountRecord>(db, [&]() -> std::expected<AccountRecord, StoreError> {
+    auto previous = select_account(db, record.user_id);
+    if (!previous) return std::unexpected(previous.error());
+    record.version = *previous ? (*previous)->version + 1 : 1;
+    SqliteStatement upsert(db, "INSERT OR REPLACE INTO accounts (" + std::string(kColumns) +
+                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    upsert.bind(1, record.user_id)
+        .bind(2, record.audible_user_id)
+        .bind(3, record.access_token)
+        .bind(4, record.refresh_token)
+        .bind(5, record.expires_at)
+        .bind(6, record.connected_at)
+        .bind(7, record.synced_at)
+        .bind(8, record.last_sync_error)
+        .bind(9, record.sync_status)
+        .bind(10, record.library_state_token)
+        .bind(11, record.version);
+    if (auto done = upsert.run(); !done) return std::unexpected(done.error());
+    return record;
+  });
+}
+
+std::expected<bool, StoreError> SqliteAccountStore::remove(std::string_view user_id) {
+  auto lease = database_->acquire();
+  sqlite3* db = lease.get();
+  return sqlite_transaction<bool>(db, [&]() -> std::expected<bool, StoreError> {
+    SqliteStatement erase(db, "DELETE FROM accounts WHERE user_id = ?");
+    erase.bind(1, user_id);
+    if (auto done = erase.run(); !done) return std::unexpected(done.error());
+    return sqlite3_changes(db) > 0;
+  });
+}
+
+std::expected<void, StoreError> SqliteAccountStore::ping() {
+  auto lease = database_->acquire();
+  SqliteStatement probe(lease.get(), "SELECT 1");
+  auto row = probe.step();
+  if (!row) return std::unexpected(row.error());
+  return {};
+}
+
+}  // namespace ac

@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string_view>
+
+namespace ac {
+
+// The schema, one step per version. Never edit a step that has shipped: add the next one.
+inline constexpr std::string_view kSqliteMigrations[] = {
+    // 1: accounts, with the indexes of the seeds' deployment checklist.
+    R"sql(
+CREATE TABLE accounts (
+  user_id             TEXT PRIMARY KEY NOT NULL,
+  audible_user_id     TEXT NOT NULL,
+  access_token        TEXT NOT NULL,
+  refresh_token       TEXT NOT NULL,
+  expires_at          INTEGER NOT NULL,
+  connected_at        INTEGER NOT NULL,
+  synced_at           INTEGER,
+  last_sync_error     TEXT,
+  sync_status         TEXT NOT NULL,
+  library_state_token TEXT,
+  version             INTEGER NOT NULL
+);
+CREATE INDEX accounts_audible_user_id ON accounts (audible_user_id);
+CREATE INDEX accounts_synced_at ON accounts (synced_at);
+CREATE INDEX accounts_synced_at_last_sync_error ON accounts (synced_at, last_sync_error);
+)sql",
+};
+
+}  // namespace ac
