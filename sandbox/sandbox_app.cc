@@ -1,0 +1,231 @@
+#include "sandbox/sandbox_app.h"
+
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "crypto/base64url.h"
+#include "http/query.h"
+#include "net/http_client.h"
+#include "sandbox/pages.h"
+
+namespace ac::sandbox {
+namespace {
+
+using Form = std::vector<std::pair<std::string, std::string>>;
+
+HttpResponse json(int status, const nlohmann::json& body) {
+  HttpResponse response;
+  response.status = status;
+  response.headers.emplace_back("Content-Type", "application/json");
+  response.headers.emplace_back("Cache-Control", "no-store");
+  response.body = body.dump();
+  return response;
+}
+
+HttpResponse html(int status, std::string body) {
+  HttpResponse response;
+  response.status = status;
+  response.headers.emplace_back("Content-Type", "text/html; charset=utf-8");
+  response.body = std::move(body);
+  return response;
+}
+
+HttpResponse redirect(const std::string& location) {
+  HttpResponse response;
+  response.status = 302;
+  response.headers.emplace_back("Location", location);
+  return response;
+}
+
+std::string field(const Form& form, std::string_view name) {
+  return form_value(form, name).value_or("");
+}
+
+AuthorizeRequest authorize_request_from(const Form& form) {
+  return AuthorizeRequest{field(form, "client_id"),
+                          field(form, "redirect_uri"),
+                          field(form, "response_type"),
+                          field(form, "state"),
+                          field(form, "scope"),
+                          field(form, "code_challenge"),
+                          field(form, "code_challenge_method")};
+}
+
+// Client credentials from the form body, or from HTTP Basic (RFC 6749 2.3.1).
+std::pair<std::string, std::string> client_credentials(const HttpRequest& request,
+                                                       const Form& form) {
+  if (const auto auth = request.header("authorization"); auth && auth->starts_with("Basic ")) {
+    std::string text(auth->substr(6));
+    // Basic uses the standard alphabet; translate to the URL-safe one we decode.
+    for (auto& c : text) c = c == '+' ? '-' : c == '/' ? '_' : c;
+    if (const auto decoded = base64url::decode(text, base64url::Padding::kKeep)) {
+      const std::string pair(decoded->begin(), decoded->end());
+      const auto colon = pair.find(':');
+      if (colon != std::string::npos) {
+        return {percent_decode(pair.substr(0, colon), true).value_or(""),
+                percent_decode(pair.substr(colon + 1), true).value_or("")};
+      }
+    }
+  }
+  return {field(form, "client_id"), field(form, "client_secret")};
+}
+
+HttpResponse token_problem(const TokenProblem& problem) {
+  HttpResponse response = json(problem.status, {{"error", problem.error}});
+  if (problem.status == 401) response.set_header("WWW-Authenticate", "Basic realm=\"sandbox\"");
+  return response;
+}
+
+nlohmann::json tokens_json(const IssuedTokens& tokens) {
+  return {{"access_token", tokens.access_token},
+          {"token_type", "Bearer"},
+          {"expires_in", tokens.expires_in},
+          {"refresh_token", tokens.refresh_token},
+          {"scope", tokens.scope},
+          {"user_id", tokens.user_id}};
+}
+
+}  // namespace
+
+HttpResponse SandboxApp::refuse(int status, std::string_view detail) {
+  return json(status, {{"error", detail}});
+}
+
+HttpResponse SandboxApp::handle(HttpRequest& request) {
+  if (!request.path.starts_with("/_sandbox/")) {
+    if (auto fault = faults_.take(request.path)) {
+      std::this_thread::sleep_for(fault->delay);
+      if (fault->status != 0) {
+        HttpResponse response;
+        response.status = fault->status;
+        response.headers.emplace_back("Content-Type", fault->content_type);
+        for (auto& [name, value] : fault->headers) response.headers.emplace_back(name, value);
+        response.body = fault->body;
+        return response;
+      }
+    }
+  }
+  return route(request);
+}
+
+HttpResponse SandboxApp::route(HttpRequest& request) {
+  const auto& path = request.path;
+  const auto& method = request.method;
+  if (path == "/authorize" && method == "GET") return authorize_page(request);
+  if (path == "/authorize" && method == "POST") return authorize_decision(request);
+  if (path == "/token" && method == "POST") return token(request);
+  if (path == "/revoke" && method == "POST") return revoke(request);
+  if (path == "/1.0/customer/information" && method == "GET") return customer_information(request);
+  if (path == "/demo/callback" && method == "GET") return demo_callback(request);
+  if (path.starts_with("/_sandbox/")) return control(request);
+  return json(404, {{"error", "not_found"}});
+}
+
+HttpResponse SandboxApp::authorize_page(const HttpRequest& request) {
+  const auto form = parse_form(request.query);
+  if (!form) return html(400, error_page("invalid_request", "malformed query"));
+  const auto authorize = authorize_request_from(*form);
+  if (const auto problem = server_.check(authorize)) {
+    if (!problem->redirect) return html(400, error_page(problem->error, problem->description));
+    return redirect(authorize.redirect_uri + "?" +
+                    form_body({{"error", problem->error},
+                               {"error_description", problem->description},
+                               {"state", authorize.state}}));
+  }
+  return html(200, approval_page(authorize));
+}
+
+HttpResponse SandboxApp::authorize_decision(const HttpRequest& request) {
+  const auto form = parse_form(request.body);
+  if (!form) return html(400, error_page("invalid_request", "malformed form"));
+  const auto authorize = authorize_request_from(*form);
+  if (const auto problem = server_.check(authorize); problem && !problem->redirect) {
+    return html(400, error_page(problem->error, problem->description));
+  }
+  const auto& issuer = server_.config().issuer;
+  std::vector<std::pair<std::string_view, std::string_view>> params;
+  std::string code;
+  const auto problem = server_.check(authorize);
+  if (problem) {
+    params = {{"error", problem->error}, {"state", authorize.state}};
+  } else if (field(*form, "decision") != "approve") {
+    params = {{"error", "access_denied"}, {"state", authorize.state}};
+  } else {
+    std::string user = field(*form, "user");
+    if (user.empty()) user = "sandbox-listener-1";
+    code = server_.approve(authorize, user);
+    params = {{"code", code}, {"state", authorize.state}};
+  }
+  if (!issuer.empty()) params.emplace_back("iss", issuer);
+  return redirect(authorize.redirect_uri + "?" + form_body(params));
+}
+
+HttpResponse SandboxApp::token(const HttpRequest& request) {
+  const auto form = parse_form(request.body);
+  if (!form) return token_problem({400, "invalid_request"});
+  const auto [client_id, client_secret] = client_credentials(request, *form);
+  const std::string grant_type = field(*form, "grant_type");
+  std::expected<IssuedTokens, TokenProblem> result;
+  if (grant_type == "authorization_code") {
+    result = server_.exchange_code(client_id, client_secret, field(*form, "code"),
+                                   field(*form, "redirect_uri"), field(*form, "code_verifier"));
+  } else if (grant_type == "refresh_token") {
+    result = server_.refresh(client_id, client_secret, field(*form, "refresh_token"));
+  } else {
+    return token_problem({400, "unsupported_grant_type"});
+  }
+  if (!result) return token_problem(result.error());
+  return json(200, tokens_json(*result));
+}
+
+HttpResponse SandboxApp::revoke(const HttpRequest& request) {
+  const auto form = parse_form(request.body);
+  if (!form) return token_problem({400, "invalid_request"});
+  const auto [client_id, client_secret] = client_credentials(request, *form);
+  if (auto done = server_.revoke(client_id, client_secret, field(*form, "token")); !done) {
+    return token_problem(done.error());
+  }
+  return json(200, nlohmann::json::object());
+}
+
+HttpResponse SandboxApp::customer_information(const HttpRequest& request) {
+  const auto auth = request.header("authorization");
+  const auto user = auth && auth->starts_with("Bearer ")
+                        ? server_.user_of_access_token(std::string(auth->substr(7)))
+                        : std::nullopt;
+  if (!user) return json(401, {{"message", "Invalid token"}});
+  return json(200,
+              {{"customer_info", {{"customer_id", *user}, {"user_id", *user}, {"name", *user}}}});
+}
+
+HttpResponse SandboxApp::demo_callback(const HttpRequest& request) {
+  const auto form = parse_form(request.query).value_or(Form{});
+  return html(200, demo_callback_page(field(form, "code"), field(form, "state"), field(form, "iss"),
+                                      field(form, "error")));
+}
+
+HttpResponse SandboxApp::control(const HttpRequest& request) {
+  if (request.path == "/_sandbox/faults" && request.method == "POST") {
+    const auto spec = nlohmann::json::parse(request.body, nullptr, false);
+    auto fault = FaultBook::parse(spec);
+    if (!fault) return json(400, {{"error", "a fault needs at least a path"}});
+    faults_.add(std::move(*fault));
+    return json(200, {{"status", "added"}});
+  }
+  if (request.path == "/_sandbox/faults" && request.method == "DELETE") {
+    faults_.clear();
+    return json(200, {{"status", "cleared"}});
+  }
+  if (request.path == "/_sandbox/stats" && request.method == "GET") {
+    const auto form = parse_form(request.query).value_or(Form{});
+    const Stats stats = server_.stats(field(form, "user"));
+    return json(200, {{"token_requests", stats.token_requests},
+                      {"codes_exchanged", stats.codes_exchanged},
+                      {"refreshes", stats.refreshes},
+                      {"revocations", stats.revocations},
+                      {"active_refresh_tokens", stats.active_refresh_tokens}});
+  }
+  return json(404, {{"error", "not_found"}});
+}
+
+}  // namespace ac::sandbox

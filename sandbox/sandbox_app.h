@@ -1,0 +1,36 @@
+#pragma once
+
+// audible-sandbox over HTTP: the authorization server's endpoints (/authorize, /token, /revoke),
+// Audible's /1.0/customer/information, a demo redirect target, and the test controls under
+// /_sandbox/ (faults, stats).
+
+#include "http/server.h"
+#include "sandbox/authorization_server.h"
+#include "sandbox/faults.h"
+
+namespace ac::sandbox {
+
+class SandboxApp final : public HttpApp {
+ public:
+  explicit SandboxApp(AuthorizationServer& server) : server_(server) {}
+
+  // Everything runs on the worker pool: an injected delay must not hold an I/O thread.
+  bool handles_inline(const HttpRequest&) const override { return false; }
+  HttpResponse handle(HttpRequest& request) override;
+  HttpResponse refuse(int status, std::string_view detail) override;
+
+ private:
+  HttpResponse route(HttpRequest& request);
+  HttpResponse authorize_page(const HttpRequest& request);
+  HttpResponse authorize_decision(const HttpRequest& request);
+  HttpResponse token(const HttpRequest& request);
+  HttpResponse revoke(const HttpRequest& request);
+  HttpResponse customer_information(const HttpRequest& request);
+  HttpResponse demo_callback(const HttpRequest& request);
+  HttpResponse control(const HttpRequest& request);
+
+  AuthorizationServer& server_;
+  FaultBook faults_;
+};
+
+}  // namespace ac::sandbox
