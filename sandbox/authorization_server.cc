@@ -143,7 +143,7 @@ std::expected<void, TokenProblem> AuthorizationServer::revoke(const std::string&
   return {};
 }
 
-void AuthorizationServer::revoke_grant(const std::string& grant_id) {
+void AuthorizationServer::revoke_grant(std::string grant_id) {
   auto grant = grants_.find(grant_id);
   if (grant == grants_.end()) return;
   grant->second.revoked = true;

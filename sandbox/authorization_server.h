@@ -111,7 +111,7 @@ class AuthorizationServer {
 
   bool client_ok(const std::string& client_id, const std::string& client_secret) const;
   IssuedTokens issue_access(const std::string& grant_id, Grant& grant);
-  void revoke_grant(const std::string& grant_id);
+  void revoke_grant(std::string grant_id);  // by value: callers pass map entries it erases
 
   ClientConfig config_;
   mutable std::mutex mutex_;

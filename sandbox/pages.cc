@@ -79,7 +79,7 @@ std::string demo_callback_page(const std::string& code, const std::string& state
          std::string(kStyle) +
          "</head><body><h1>Back at the application</h1><p>The provider sent the browser here. "
          "The platform's front end would now finish the link with:</p><pre>curl -s -X POST "
-         "\"$API/api/v1/user/audible/oauth/callback\" \\\n  -H \"Authorization: Bearer $TOKEN\" "
+         "\"$API/oauth/callback\" \\\n  -H \"Authorization: Bearer $TOKEN\" "
          "-H 'Content-Type: application/json' \\\n  -d '" +
          html_escape(body.dump()) + "'</pre></body></html>";
 }

@@ -1,0 +1,203 @@
+"""Starts the real binaries (audible-connect, audible-sandbox) on loopback for black-box tests.
+
+The build directory comes from AC_BUILD_DIR (CTest sets it). Every server listens on port 0 and
+reports the port it got in its first log line, so tests never race for ports.
+"""
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import jwt
+from cryptography.fernet import Fernet
+
+BUILD_DIR = os.environ.get("AC_BUILD_DIR", os.path.join(os.path.dirname(__file__), "../../build/release"))
+SERVICE_BIN = os.path.join(BUILD_DIR, "src/audible-connect")
+SANDBOX_BIN = os.path.join(BUILD_DIR, "sandbox/audible-sandbox")
+JWT_SECRET = "e2e-jwt-secret-that-is-long-enough"
+API = "/api/v1/user/audible"
+
+
+class Process:
+    """A server process whose stdout (JSON log lines) is kept in a file."""
+
+    def __init__(self, args, env, workdir):
+        self.log_path = os.path.join(workdir, os.path.basename(args[0]) + f"-{time.monotonic_ns()}.log")
+        self.log_file = open(self.log_path, "w+")
+        self.proc = subprocess.Popen(args, env=env, stdout=self.log_file, stderr=subprocess.STDOUT, cwd=workdir)
+        self.port = self._wait_for_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+
+    def _wait_for_port(self):
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"{self.proc.args[0]} exited: {self.log()}")
+            for line in self.log().splitlines():
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue
+                if "listening" in entry.get("msg", "") and "port" in entry:
+                    return entry["port"]
+            time.sleep(0.02)
+        raise RuntimeError("server did not start: " + self.log())
+
+    def log(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def stop(self, sig=signal.SIGTERM, timeout=30):
+        if self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log_file.close()
+        return self.proc.returncode
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def request(method, url, body=None, headers=None, token=None, raw=None, timeout=30):
+    headers = dict(headers or {})
+    data = raw
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers.setdefault("Content-Type", "application/json")
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    req = urllib.request.Request(url, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return Response(resp.status, resp.headers, resp.read().decode())
+    except urllib.error.HTTPError as err:
+        return Response(err.code, err.headers, err.read().decode())
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def mint(sub="user-1", tier="premium", secret=JWT_SECRET, algorithm="HS256", exp_in=600, **claims):
+    payload = {"sub": sub, "subscription_tier": tier, "exp": int(time.time()) + exp_in, **claims}
+    if tier is None:
+        del payload["subscription_tier"]
+    return jwt.encode(payload, secret, algorithm=algorithm)
+
+
+class Stack:
+    """A sandbox and a service wired to it, with a fresh SQLite file and Fernet key."""
+
+    def __init__(self, service_env=None, sandbox_args=(), configured=True, start_sandbox=True):
+        self.dir = tempfile.mkdtemp(prefix="ac-e2e-")
+        self.key = Fernet.generate_key().decode()
+        self.sandbox = None
+        if start_sandbox:
+            self.sandbox = Process(
+                [SANDBOX_BIN, "--port", "0", "--redirect-uri", "https://app.example/audible/callback",
+                 *sandbox_args], {"PATH": os.environ.get("PATH", "")}, self.dir)
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "PORT": "0",
+            "DATABASE_URL": f"sqlite:///{self.dir}/service.db",
+            "AUDIBLE_TOKEN_ENCRYPTION_KEY": self.key,
+            "JWT_SECRET_KEY": JWT_SECRET,
+            "LOG_LEVEL": "debug",
+        }
+        if configured:
+            provider = self.sandbox.base if self.sandbox else "http://127.0.0.1:9"
+            env.update({
+                "AUDIBLE_CLIENT_ID": "sandbox-client",
+                "AUDIBLE_CLIENT_SECRET": "sandbox-secret",
+                "AUDIBLE_REDIRECT_URI": "https://app.example/audible/callback",
+                "AUDIBLE_AUTH_URL": provider,
+                "AUDIBLE_API_BASE_URL": provider,
+            })
+        env.update(service_env or {})
+        self.service = Process([SERVICE_BIN, "serve"], env, self.dir)
+
+    def close(self):
+        """Stops both; fails if either reported a sanitizer error. Returns the service's exit code."""
+        code = self.service.stop()
+        processes = [self.service]
+        if self.sandbox:
+            self.sandbox.stop()
+            processes.append(self.sandbox)
+        for process in processes:
+            log = process.log()
+            for marker in ("ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer"):
+                assert marker not in log, f"{process.proc.args[0]}: {log[log.index(marker):][:4000]}"
+        return code
+
+    def api(self, method, path, **kwargs):
+        return request(method, self.service.base + API + path, **kwargs)
+
+    def authorize(self, token):
+        resp = self.api("POST", "/oauth/authorize", body={}, token=token)
+        assert resp.status == 200, (resp.status, resp.body)
+        return resp.json()
+
+    def approve(self, auth_url, user="listener-1", decision="approve"):
+        """Does what a person does on the sandbox's page; returns the redirect's query."""
+        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(auth_url).query))
+        page = request("GET", self.sandbox.base + "/authorize?" + urllib.parse.urlencode(query))
+        assert page.status == 200, page.body
+        form = {**query, "user": user, "decision": decision}
+        opener = urllib.request.build_opener(NoRedirect)
+        req = urllib.request.Request(self.sandbox.base + "/authorize",
+                                     data=urllib.parse.urlencode(form).encode(), method="POST")
+        try:
+            opener.open(req)
+            raise AssertionError("expected a redirect")
+        except urllib.error.HTTPError as err:
+            assert err.code == 302, err.code
+            location = err.headers["Location"]
+        return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))
+
+    def connect(self, token, user="listener-1"):
+        start = self.authorize(token)
+        back = self.approve(start["auth_url"], user=user)
+        resp = self.api("POST", "/oauth/callback", body=back, token=token)
+        return start, back, resp
+
+    def sandbox_stats(self, user=""):
+        return request("GET", self.sandbox.base + "/_sandbox/stats?user=" + urllib.parse.quote(user)).json()
+
+    def add_fault(self, **fault):
+        resp = request("POST", self.sandbox.base + "/_sandbox/faults", body=fault)
+        assert resp.status == 200, resp.body
+
+
+def parallel(n, fn):
+    """Runs fn(i) on n threads released together; returns their results in order."""
+    results = [None] * n
+    barrier = threading.Barrier(n)
+
+    def run(i):
+        barrier.wait()
+        results[i] = fn(i)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
