@@ -93,6 +93,7 @@ HttpResponse SandboxApp::refuse(int status, std::string_view detail) {
 
 HttpResponse SandboxApp::handle(HttpRequest& request) {
   if (!request.path.starts_with("/_sandbox/")) {
+    ++requests_started_;
     if (auto fault = faults_.take(request.path)) {
       std::this_thread::sleep_for(fault->delay);
       if (fault->status != 0) {
@@ -219,7 +220,8 @@ HttpResponse SandboxApp::control(const HttpRequest& request) {
   if (request.path == "/_sandbox/stats" && request.method == "GET") {
     const auto form = parse_form(request.query).value_or(Form{});
     const Stats stats = server_.stats(field(form, "user"));
-    return json(200, {{"token_requests", stats.token_requests},
+    return json(200, {{"requests_started", requests_started_.load()},
+                      {"token_requests", stats.token_requests},
                       {"codes_exchanged", stats.codes_exchanged},
                       {"refreshes", stats.refreshes},
                       {"revocations", stats.revocations},

@@ -4,6 +4,8 @@
 // Audible's /1.0/customer/information, a demo redirect target, and the test controls under
 // /_sandbox/ (faults, stats).
 
+#include <atomic>
+
 #include "http/server.h"
 #include "sandbox/authorization_server.h"
 #include "sandbox/faults.h"
@@ -31,6 +33,7 @@ class SandboxApp final : public HttpApp {
 
   AuthorizationServer& server_;
   FaultBook faults_;
+  std::atomic<int> requests_started_{0};  // outside /_sandbox/, counted as they arrive
 };
 
 }  // namespace ac::sandbox

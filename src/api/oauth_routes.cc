@@ -104,7 +104,8 @@ HttpResponse disconnect(ConnectFlow& flow, RouteRequest& request) {
 
 }  // namespace
 
-std::vector<Route> oauth_routes(ConnectFlow& flow, AccountStore& accounts) {
+std::vector<Route> oauth_routes(ConnectFlow& flow, AccountStore& accounts,
+                                bool state_store_blocks) {
   std::vector<Route> routes;
 
   Route r;
@@ -114,6 +115,7 @@ std::vector<Route> oauth_routes(ConnectFlow& flow, AccountStore& accounts) {
   r.rate_class = RateClass::kAuthorize;
   r.needs_configured = true;
   r.json_body = true;
+  r.blocking = state_store_blocks;
   r.errors = {{503, "audible_integration_not_configured"}, {500, "failed_to_generate_oauth_url"}};
   r.handler = [&flow](RouteRequest& request) { return authorize(flow, request); };
   routes.push_back(r);

@@ -8,7 +8,8 @@
 
 namespace ac {
 
-// /oauth/authorize, /oauth/callback, /connected, /disconnect.
-std::vector<Route> oauth_routes(ConnectFlow& flow, AccountStore& accounts);
+// /oauth/authorize, /oauth/callback, /connected, /disconnect. `state_store_blocks` says whether
+// the state store does I/O; when it does not, authorize never blocks and answers on an I/O thread.
+std::vector<Route> oauth_routes(ConnectFlow& flow, AccountStore& accounts, bool state_store_blocks);
 
 }  // namespace ac

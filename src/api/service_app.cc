@@ -73,13 +73,15 @@ ServiceApp::ServiceApp(const Settings& settings, const JwtVerifier& verifier, Ra
     return document;
   };
   routes_.back() = openapi;
+  for (const auto& route : routes_) route_segments_.push_back(split_path(route.pattern));
 }
 
 ServiceApp::Match ServiceApp::match(const HttpRequest& request) const {
   Match result;
   const auto segments = split_path(request.path);
-  for (const auto& route : routes_) {
-    const auto pattern = split_path(route.pattern);
+  for (std::size_t r = 0; r < routes_.size(); ++r) {
+    const Route& route = routes_[r];
+    const auto& pattern = route_segments_[r];
     if (pattern.size() != segments.size()) continue;
     std::vector<std::string> params;
     bool same = true;

@@ -43,6 +43,7 @@ class ServiceApp final : public HttpApp {
   const JwtVerifier& verifier_;
   RateLimiter& limiter_;
   std::vector<Route> routes_;
+  std::vector<std::vector<std::string_view>> route_segments_;  // each pattern, split once
 };
 
 }  // namespace ac

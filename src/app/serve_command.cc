@@ -1,3 +1,5 @@
+#include <sched.h>
+
 #include <iostream>
 #include <thread>
 
@@ -21,6 +23,14 @@ namespace ac {
 namespace {
 
 constexpr int kWorkerThreads = 16;
+
+// The CPUs this process may run on (taskset, cgroup cpusets), not all the machine has: one I/O
+// thread per usable CPU, so that they never take turns on one core.
+int usable_cpus() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 int fail(std::ostream& err, const std::string& message) {
   err << "audible-connect: " << message << '\n';
@@ -62,7 +72,7 @@ int run_serve(const EnvLookup& env, std::ostream& err) {
   ConnectFlow flow(settings, states, provider, cipher, accounts);
   MemoryRateLimiter limiter;
 
-  std::vector<Route> routes = oauth_routes(flow, accounts);
+  std::vector<Route> routes = oauth_routes(flow, accounts, /*state_store_blocks=*/false);
   auto ops = ops_routes({{"store", [&accounts]() -> std::optional<std::string> {
                             auto ok = accounts.ping();
                             if (ok) return std::nullopt;
@@ -74,7 +84,7 @@ int run_serve(const EnvLookup& env, std::ostream& err) {
   ServerOptions options;
   options.host = settings.host;
   options.port = static_cast<unsigned short>(settings.port);
-  options.io_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  options.io_threads = usable_cpus();
   options.worker_threads = kWorkerThreads;
   options.tls_cert_file = settings.tls_cert_file;
   options.tls_key_file = settings.tls_key_file;

@@ -5,12 +5,12 @@
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/ec.h>
-#include <openssl/hmac.h>
 #include <openssl/pem.h>
 
 #include <nlohmann/json.hpp>
 
 #include "crypto/base64url.h"
+#include "crypto/hmac_sha256.h"
 
 namespace ac {
 namespace {
@@ -125,13 +125,8 @@ bool JwtVerifier::signature_matches(std::string_view alg, std::string_view signe
                                     std::string_view signature) const {
   const auto* sig = reinterpret_cast<const std::uint8_t*>(signature.data());
   if (alg == "HS256" && !options_.hs256_secret.empty()) {
-    std::uint8_t mac[32];
-    unsigned int mac_len = 0;
-    const auto secret = options_.hs256_secret.reveal();
-    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-         reinterpret_cast<const unsigned char*>(signed_part.data()), signed_part.size(), mac,
-         &mac_len);
-    return mac_len == 32 && signature.size() == 32 && CRYPTO_memcmp(mac, sig, 32) == 0;
+    const auto mac = hmac_sha256(options_.hs256_secret.reveal(), signed_part);
+    return signature.size() == mac.size() && CRYPTO_memcmp(mac.data(), sig, mac.size()) == 0;
   }
   if (alg == "RS256" && public_key_kind_ == PublicKeyKind::kRsa) {
     return verify_digest(public_key_.get(), signed_part, sig, signature.size());

@@ -170,7 +170,7 @@ void load_users(const EnvReader& env, Settings& s) {
 }
 
 void load_limits(const EnvReader& env, Settings& s) {
-  constexpr int kMaxPerMinute = 1'000'000;
+  constexpr int kMaxPerMinute = 1'000'000'000;
   s.rate_limits.authorize_per_minute =
       env.integer("AUDIBLE_RATE_LIMIT_PER_MINUTE", 10, 1, kMaxPerMinute);
   s.rate_limits.callback_per_minute =

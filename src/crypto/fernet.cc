@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "crypto/base64url.h"
+#include "crypto/hmac_sha256.h"
 #include "crypto/random.h"
 
 namespace ac {
@@ -20,55 +21,21 @@ constexpr std::size_t kMacSize = 32;
 constexpr std::size_t kBlockSize = 16;
 constexpr std::int64_t kMaxClockSkewSeconds = 60;
 
-// Algorithms are fetched once; each thread keeps its own reusable contexts, so an operation costs
+// The cipher is fetched once and each thread keeps its own reusable context, so an operation costs
 // no allocation or lookup inside OpenSSL beyond the work itself.
 EVP_CIPHER* aes_128_cbc() {
   static EVP_CIPHER* cipher = EVP_CIPHER_fetch(nullptr, "AES-128-CBC", nullptr);
   return cipher;
 }
 
-EVP_MAC* hmac() {
-  static EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  return mac;
-}
-
 struct CipherCtxDeleter {
   void operator()(EVP_CIPHER_CTX* ctx) const { EVP_CIPHER_CTX_free(ctx); }
-};
-struct MacCtxDeleter {
-  void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
 };
 
 EVP_CIPHER_CTX* thread_cipher_ctx() {
   thread_local std::unique_ptr<EVP_CIPHER_CTX, CipherCtxDeleter> ctx(EVP_CIPHER_CTX_new());
   if (!ctx || !aes_128_cbc()) throw std::runtime_error("OpenSSL AES-128-CBC unavailable");
   return ctx.get();
-}
-
-EVP_MAC_CTX* thread_mac_ctx() {
-  thread_local std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter> ctx = [] {
-    std::unique_ptr<EVP_MAC_CTX, MacCtxDeleter> made(hmac() ? EVP_MAC_CTX_new(hmac()) : nullptr);
-    char digest[] = "SHA256";
-    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-                                 OSSL_PARAM_END};
-    if (made && EVP_MAC_CTX_set_params(made.get(), params) != 1) made.reset();
-    return made;
-  }();
-  if (!ctx) throw std::runtime_error("OpenSSL HMAC-SHA256 unavailable");
-  return ctx.get();
-}
-
-std::array<std::uint8_t, kMacSize> hmac_sha256(std::span<const std::uint8_t, 16> key,
-                                               std::span<const std::uint8_t> data) {
-  EVP_MAC_CTX* ctx = thread_mac_ctx();
-  std::array<std::uint8_t, kMacSize> mac{};
-  std::size_t len = 0;
-  if (EVP_MAC_init(ctx, key.data(), key.size(), nullptr) != 1 ||
-      EVP_MAC_update(ctx, data.data(), data.size()) != 1 ||
-      EVP_MAC_final(ctx, mac.data(), &len, mac.size()) != 1 || len != kMacSize) {
-    throw std::runtime_error("HMAC-SHA256 failed");
-  }
-  return mac;
 }
 
 }  // namespace

@@ -38,7 +38,6 @@ HttpRequest to_request(http::request<http::string_body>&& message) {
   const auto question = target.find('?');
   request.path = std::string(target.substr(0, question));
   if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
-  request.headers.reserve(16);
   for (const auto& field : message) {
     std::string name(field.name_string());
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

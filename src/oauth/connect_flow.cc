@@ -36,8 +36,8 @@ std::expected<AuthorizationStart, ConnectError> ConnectFlow::begin(const User& u
     return std::unexpected(ConnectError::kStateStoreUnavailable);
   }
   start.auth_url = provider_.authorize_url(start.state, start.code_challenge);
-  log::info("authorization started",
-            {{"user_id", user.id}, {"state_prefix", state_prefix(start.state)}});
+  log::debug("authorization started",
+             {{"user_id", user.id}, {"state_prefix", state_prefix(start.state)}});
   return start;
 }
 

@@ -14,11 +14,15 @@ class GracefulShutdown(unittest.TestCase):
         start = stack.authorize(token)
         back = stack.approve(start["auth_url"])
         stack.add_fault(path="/token", delay_ms=1000, times=1)
+        seen = stack.sandbox_stats()["requests_started"]
         result = {}
         worker = threading.Thread(
             target=lambda: result.update(resp=stack.api("POST", "/oauth/callback", body=back, token=token)))
         worker.start()
-        time.sleep(0.3)
+        # Signal only once the exchange is under way at the sandbox: the request is in flight.
+        deadline = time.monotonic() + 20
+        while stack.sandbox_stats()["requests_started"] == seen and time.monotonic() < deadline:
+            time.sleep(0.01)
         stack.service.proc.send_signal(signal.SIGTERM)
         worker.join(timeout=30)
         code = stack.close()

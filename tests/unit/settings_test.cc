@@ -130,6 +130,7 @@ TEST(Settings, NumbersAreCheckedWithTheirRange) {
            {"PORT", "-1"},
            {"AUDIBLE_STATE_TTL_SECONDS", "0"},
            {"AUDIBLE_RATE_LIMIT_PER_MINUTE", "99999999999999"},
+           {"AUDIBLE_RATE_LIMIT_PER_MINUTE", "-5"},
            {"AUDIBLE_RATE_LIMIT_STORAGE", "disk"},
            {"AUDIBLE_ALLOW_PLAINTEXT_TOKENS", "maybe"},
            {"LOG_LEVEL", "loud"},

@@ -1,0 +1,116 @@
+// The service's request handling without the network: ServiceApp::handle for GET /health and for
+// POST /oauth/authorize (JWT verify, rate limit, PKCE, state store, URL, JSON, access log).
+//   build/release/bench/app_bench   (logs go to stdout: redirect it, e.g. > /dev/null)
+
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+
+#include "api/oauth_routes.h"
+#include "api/ops_routes.h"
+#include "api/service_app.h"
+#include "crypto/base64url.h"
+#include "crypto/hmac_sha256.h"
+#include "oauth/connect_flow.h"
+#include "oauth/memory_state_store.h"
+#include "obs/log.h"
+#include "store/sqlite_account_store.h"
+
+namespace ac {
+namespace {
+
+std::string hs256_token(std::string_view secret) {
+  auto b64 = [](std::string_view text) {
+    return base64url::encode(
+        std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()),
+        base64url::Padding::kStrip);
+  };
+  const std::string signed_part =
+      b64(R"({"alg":"HS256","typ":"JWT"})") + "." +
+      b64(R"({"sub":"bench-user","subscription_tier":"premium","exp":99999999999})");
+  const auto mac = hmac_sha256(secret, signed_part);
+  return signed_part + "." + base64url::encode(mac, base64url::Padding::kStrip);
+}
+
+struct Fixture {
+  Fixture() {
+    settings = *load_settings(map_environment({{"JWT_SECRET_KEY", "bench-secret"},
+                                               {"AUDIBLE_CLIENT_ID", "bench"},
+                                               {"AUDIBLE_CLIENT_SECRET", "bench"},
+                                               {"AUDIBLE_REDIRECT_URI", "https://app.example/cb"},
+                                               {"AUDIBLE_RATE_LIMIT_PER_MINUTE", "1000000000"}}));
+    const auto path = std::filesystem::temp_directory_path() / "ac-app-bench.db";
+    std::filesystem::remove(path);
+    accounts = std::make_unique<SqliteAccountStore>(
+        std::shared_ptr<SqliteDatabase>(std::move(*SqliteDatabase::open(path.string(), 2))));
+    flow = std::make_unique<ConnectFlow>(settings, states, provider, cipher, *accounts);
+    auto routes = oauth_routes(*flow, *accounts, false);
+    auto ops = ops_routes({});
+    routes.insert(routes.end(), ops.begin(), ops.end());
+    app = std::make_unique<ServiceApp>(settings, *verifier, limiter, std::move(routes));
+    token = hs256_token("bench-secret");
+  }
+
+  Settings settings;
+  std::unique_ptr<JwtVerifier> verifier = std::make_unique<JwtVerifier>(
+      *JwtVerifier::create(JwtOptions{Secret("bench-secret"), "", "", ""}));
+  MemoryStateStore states{std::chrono::seconds(900)};
+  HttpClient http{HttpClientSettings{}};
+  ProviderClient provider{settings, http};
+  TokenCipher cipher{MultiFernet({FernetKey::generate()}), false};
+  std::unique_ptr<SqliteAccountStore> accounts;
+  std::unique_ptr<ConnectFlow> flow;
+  MemoryRateLimiter limiter;
+  std::unique_ptr<ServiceApp> app;
+  std::string token;
+};
+
+Fixture& fixture() {
+  static Fixture f;
+  return f;
+}
+
+void BM_Health(benchmark::State& state) {
+  auto& f = fixture();
+  for (auto _ : state) {
+    HttpRequest request{"GET", "/health", "", {}, ""};
+    benchmark::DoNotOptimize(f.app->handle(request));
+  }
+}
+BENCHMARK(BM_Health);
+
+void BM_Authorize(benchmark::State& state) {
+  auto& f = fixture();
+  for (auto _ : state) {
+    HttpRequest request{
+        "POST",
+        "/api/v1/user/audible/oauth/authorize",
+        "",
+        {{"authorization", "Bearer " + f.token}, {"content-type", "application/json"}},
+        "{}"};
+    benchmark::DoNotOptimize(f.app->handle(request));
+  }
+}
+BENCHMARK(BM_Authorize);
+
+void BM_JwtVerify(benchmark::State& state) {
+  auto& f = fixture();
+  for (auto _ : state) benchmark::DoNotOptimize(f.verifier->verify(f.token, 1'700'000'000));
+}
+BENCHMARK(BM_JwtVerify);
+
+void BM_AccessLogLine(benchmark::State& state) {
+  for (auto _ : state) {
+    log::info("request", {{"method", "GET"},
+                          {"endpoint", "/health"},
+                          {"status", 200},
+                          {"duration_ms", 0.012},
+                          {"user_id", nullptr}});
+  }
+}
+BENCHMARK(BM_AccessLogLine);
+
+}  // namespace
+}  // namespace ac
+
+BENCHMARK_MAIN();
