@@ -21,7 +21,7 @@ env -i PATH="$PATH" PORT=$port DATABASE_URL="sqlite:///$work/bench.db" LOG_LEVEL
   AUDIBLE_TOKEN_ENCRYPTION_KEY="$(build/release/src/audible-connect keygen)" JWT_SECRET_KEY=$secret \
   AUDIBLE_CLIENT_ID=bench AUDIBLE_CLIENT_SECRET=bench AUDIBLE_REDIRECT_URI=https://app.example/cb \
   AUDIBLE_RATE_LIMIT_PER_MINUTE=1000000000 AUDIBLE_STATE_TTL_SECONDS="${STATE_TTL:-900}" \
-  GLIBC_TUNABLES="${GLIBC_TUNABLES:-}" $server_cpu build/release/src/audible-connect serve > "$work/service.log" 2>&1 &
+  $server_cpu build/release/src/audible-connect serve > "$work/service.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.05; done

@@ -6,7 +6,7 @@ set -euo pipefail
 PACKAGES=(
   g++ cmake ninja-build pkg-config clang-format
   libssl-dev libcli11-dev nlohmann-json3-dev
-  libboost-dev libcurl4-openssl-dev libsqlite3-dev
+  libboost-dev libcurl4-openssl-dev libsqlite3-dev libgoogle-perftools-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-cryptography python3-jwt wrk
 )
