@@ -106,50 +106,39 @@ HttpResponse disconnect(ConnectFlow& flow, RouteRequest& request) {
 
 std::vector<Route> oauth_routes(ConnectFlow& flow, AccountStore& accounts,
                                 bool state_store_blocks) {
-  std::vector<Route> routes;
-
-  Route r;
-  r.method = "POST";
-  r.pattern = "/api/v1/user/audible/oauth/authorize";
-  r.summary = "Start linking: an authorization URL with state and PKCE challenge";
-  r.rate_class = RateClass::kAuthorize;
-  r.needs_configured = true;
-  r.json_body = true;
-  r.blocking = state_store_blocks;
-  r.errors = {{503, "audible_integration_not_configured"}, {500, "failed_to_generate_oauth_url"}};
-  r.handler = [&flow](RouteRequest& request) { return authorize(flow, request); };
-  routes.push_back(r);
-
-  r = Route{};
-  r.method = "POST";
-  r.pattern = "/api/v1/user/audible/oauth/callback";
-  r.summary = "Finish linking: exchange the code, store the encrypted tokens";
-  r.rate_class = RateClass::kCallback;
-  r.needs_configured = true;
-  r.json_body = true;
-  r.errors = {{400, "invalid_state_parameter"},
-              {400, "audible_oauth_denied"},
-              {400, "audible_oauth_failed"},
-              {503, "audible_service_unavailable"},
-              {503, "audible_integration_not_configured"}};
-  r.handler = [&flow](RouteRequest& request) { return callback(flow, request); };
-  routes.push_back(r);
-
-  r = Route{};
-  r.method = "GET";
-  r.pattern = "/api/v1/user/audible/connected";
-  r.summary = "Whether the user has linked an Audible account, and its sync state";
-  r.handler = [&accounts](RouteRequest& request) { return connected(accounts, request); };
-  routes.push_back(r);
-
-  r = Route{};
-  r.method = "POST";
-  r.pattern = "/api/v1/user/audible/disconnect";
-  r.summary = "Unlink: revoke at the provider (best effort) and delete the account";
-  r.errors = {{404, "No Audible account connected"}};
-  r.handler = [&flow](RouteRequest& request) { return disconnect(flow, request); };
-  routes.push_back(r);
-  return routes;
+  return {
+      {.method = "POST",
+       .pattern = "/api/v1/user/audible/oauth/authorize",
+       .summary = "Start linking: an authorization URL with state and PKCE challenge",
+       .rate_class = RateClass::kAuthorize,
+       .needs_configured = true,
+       .json_body = true,
+       .blocking = state_store_blocks,
+       .errors = {{503, "audible_integration_not_configured"},
+                  {500, "failed_to_generate_oauth_url"}},
+       .handler = [&flow](RouteRequest& request) { return authorize(flow, request); }},
+      {.method = "POST",
+       .pattern = "/api/v1/user/audible/oauth/callback",
+       .summary = "Finish linking: exchange the code, store the encrypted tokens",
+       .rate_class = RateClass::kCallback,
+       .needs_configured = true,
+       .json_body = true,
+       .errors = {{400, "invalid_state_parameter"},
+                  {400, "audible_oauth_denied"},
+                  {400, "audible_oauth_failed"},
+                  {503, "audible_service_unavailable"},
+                  {503, "audible_integration_not_configured"}},
+       .handler = [&flow](RouteRequest& request) { return callback(flow, request); }},
+      {.method = "GET",
+       .pattern = "/api/v1/user/audible/connected",
+       .summary = "Whether the user has linked an Audible account, and its sync state",
+       .handler = [&accounts](RouteRequest& request) { return connected(accounts, request); }},
+      {.method = "POST",
+       .pattern = "/api/v1/user/audible/disconnect",
+       .summary = "Unlink: revoke at the provider (best effort) and delete the account",
+       .errors = {{404, "No Audible account connected"}},
+       .handler = [&flow](RouteRequest& request) { return disconnect(flow, request); }},
+  };
 }
 
 }  // namespace ac

@@ -7,53 +7,49 @@
 namespace ac {
 
 std::vector<Route> ops_routes(std::vector<std::pair<std::string, ReadinessCheck>> checks) {
-  std::vector<Route> routes;
-  Route r;
-  r.method = "GET";
-  r.pattern = "/health";
-  r.summary = "The process is alive";
-  r.needs_user = false;
-  r.blocking = false;
-  r.handler = [](RouteRequest&) { return json_response(200, {{"status", "ok"}}); };
-  routes.push_back(r);
-
-  r = Route{};
-  r.method = "GET";
-  r.pattern = "/ready";
-  r.summary = "The store (and Redis, where configured) answer";
-  r.needs_user = false;
-  r.errors = {{503, "not ready"}};
-  r.handler = [checks = std::move(checks)](RouteRequest&) {
+  auto ready = [checks = std::move(checks)](RouteRequest&) {
     nlohmann::json results = nlohmann::json::object();
-    bool ready = true;
+    bool all_ok = true;
     for (const auto& [name, check] : checks) {
       const auto failure = check();
       results[name] = failure ? "unavailable" : "ok";
       if (failure) {
-        ready = false;
+        all_ok = false;
         log::warning("readiness check failed", {{"check", name}, {"error_type", *failure}});
       }
     }
-    return json_response(ready ? 200 : 503,
-                         {{"status", ready ? "ready" : "unavailable"}, {"checks", results}});
+    return json_response(all_ok ? 200 : 503,
+                         {{"status", all_ok ? "ready" : "unavailable"}, {"checks", results}});
   };
-  routes.push_back(r);
-
-  r = Route{};
-  r.method = "GET";
-  r.pattern = "/metrics";
-  r.summary = "Prometheus metrics";
-  r.needs_user = false;
-  r.blocking = false;
-  r.handler = [](RouteRequest&) {
+  auto metrics_text = [](RouteRequest&) {
     HttpResponse response;
     response.headers.emplace_back("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     response.body = metrics::registry().render();
     return response;
   };
-  routes.push_back(r);
-
-  return routes;
+  return {
+      {.method = "GET",
+       .pattern = "/health",
+       .summary = "The process is alive",
+       .needs_user = false,
+       .blocking = false,
+       .handler =
+           [](RouteRequest&) {
+             return json_response(200, {{"status", "ok"}});
+           }},
+      {.method = "GET",
+       .pattern = "/ready",
+       .summary = "The store (and Redis, where configured) answer",
+       .needs_user = false,
+       .errors = {{503, "not ready"}},
+       .handler = std::move(ready)},
+      {.method = "GET",
+       .pattern = "/metrics",
+       .summary = "Prometheus metrics",
+       .needs_user = false,
+       .blocking = false,
+       .handler = std::move(metrics_text)},
+  };
 }
 
 nlohmann::json openapi_document(const std::vector<Route>& routes) {

@@ -61,18 +61,14 @@ HttpResponse unauthorized() {
 ServiceApp::ServiceApp(const Settings& settings, const JwtVerifier& verifier, RateLimiter& limiter,
                        std::vector<Route> routes)
     : settings_(settings), verifier_(verifier), limiter_(limiter), routes_(std::move(routes)) {
-  Route openapi;
-  openapi.method = "GET";
-  openapi.pattern = "/openapi.json";
-  openapi.summary = "This document";
-  openapi.needs_user = false;
-  openapi.blocking = false;
-  routes_.push_back(openapi);
+  routes_.push_back({.method = "GET",
+                     .pattern = "/openapi.json",
+                     .summary = "This document",
+                     .needs_user = false,
+                     .blocking = false});
   // The table is fixed from here on, so the document is made once.
-  openapi.handler = [document = json_response(200, openapi_document(routes_))](RouteRequest&) {
-    return document;
-  };
-  routes_.back() = openapi;
+  routes_.back().handler = [document = json_response(200, openapi_document(routes_))](
+                               RouteRequest&) { return document; };
   for (const auto& route : routes_) route_segments_.push_back(split_path(route.pattern));
 }
 
