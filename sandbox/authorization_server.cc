@@ -32,6 +32,11 @@ bool valid_verifier(const std::string& verifier) {
 
 AuthorizationServer::AuthorizationServer(ClientConfig config) : config_(std::move(config)) {}
 
+void AuthorizationServer::set_access_token_ttl(std::int64_t seconds) {
+  std::lock_guard lock(mutex_);
+  config_.access_token_ttl = seconds;
+}
+
 std::optional<AuthorizeProblem> AuthorizationServer::check(const AuthorizeRequest& r) const {
   if (r.client_id != config_.client_id)
     return AuthorizeProblem{false, "invalid_client", "unknown client_id"};

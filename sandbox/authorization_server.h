@@ -66,6 +66,7 @@ class AuthorizationServer {
   explicit AuthorizationServer(ClientConfig config);
 
   const ClientConfig& config() const { return config_; }
+  void set_access_token_ttl(std::int64_t seconds);
 
   std::optional<AuthorizeProblem> check(const AuthorizeRequest& request) const;
   // A single-use code for `user_id`, valid for 60 s.

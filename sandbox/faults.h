@@ -15,16 +15,19 @@ namespace ac::sandbox {
 struct Fault {
   std::string path;
   std::chrono::milliseconds delay{0};
-  int status = 0;  // 0: after the delay, answer normally
+  int status = 0;     // 0: after the delay, answer normally
+  bool drop = false;  // close the connection without an answer
   std::string body;
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
   int times = -1;  // -1: until reset
+  int after = 0;   // let this many matching requests through first
 };
 
 class FaultBook {
  public:
-  // From {"path", "delay_ms", "status", "body", "content_type", "headers": {..}, "times"}.
+  // From {"path", "delay_ms", "status", "drop", "body", "content_type", "headers": {..},
+  // "times", "after"}.
   static std::optional<Fault> parse(const nlohmann::json& spec);
   void add(Fault fault);
   void clear();

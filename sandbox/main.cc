@@ -24,10 +24,15 @@ int main(int argc, char** argv) {
   cli.add_option("--access-token-ttl", client.access_token_ttl, "seconds")->capture_default_str();
   cli.add_flag("--rotate-refresh-tokens", client.rotate_refresh_tokens,
                "issue a new refresh token on every refresh");
+  int library_size = 25;
+  cli.add_option("--library-size", library_size, "books in each user's library (0 to 20000)")
+      ->check(CLI::Range(0, ac::sandbox::kCatalogSize))
+      ->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
 
   ac::sandbox::AuthorizationServer server(client);
-  ac::sandbox::SandboxApp app(server);
+  ac::sandbox::Libraries libraries(library_size);
+  ac::sandbox::SandboxApp app(server, libraries);
   options.io_threads = 1;
   ac::HttpServer http(options, app);
   if (auto listening = http.listen(); !listening) {

@@ -96,6 +96,11 @@ HttpResponse SandboxApp::handle(HttpRequest& request) {
     ++requests_started_;
     if (auto fault = faults_.take(request.path)) {
       std::this_thread::sleep_for(fault->delay);
+      if (fault->drop) {
+        HttpResponse dropped;
+        dropped.close_without_answer = true;
+        return dropped;
+      }
       if (fault->status != 0) {
         HttpResponse response;
         response.status = fault->status;
@@ -117,6 +122,10 @@ HttpResponse SandboxApp::route(HttpRequest& request) {
   if (path == "/token" && method == "POST") return token(request);
   if (path == "/revoke" && method == "POST") return revoke(request);
   if (path == "/1.0/customer/information" && method == "GET") return customer_information(request);
+  if (path == "/1.0/library" && method == "GET") return library(request);
+  if (path == "/1.0/catalog/products" && method == "GET") return catalog_search(request);
+  if (path.starts_with("/1.0/catalog/products/") && method == "GET")
+    return catalog_product(request);
   if (path == "/demo/callback" && method == "GET") return demo_callback(request);
   if (path.starts_with("/_sandbox/")) return control(request);
   return json(404, {{"error", "not_found"}});
@@ -189,14 +198,48 @@ HttpResponse SandboxApp::revoke(const HttpRequest& request) {
   return json(200, nlohmann::json::object());
 }
 
-HttpResponse SandboxApp::customer_information(const HttpRequest& request) {
+std::optional<std::string> SandboxApp::bearer_user(const HttpRequest& request) const {
   const auto auth = request.header("authorization");
-  const auto user = auth && auth->starts_with("Bearer ")
-                        ? server_.user_of_access_token(std::string(auth->substr(7)))
-                        : std::nullopt;
+  if (!auth || !auth->starts_with("Bearer ")) return std::nullopt;
+  return server_.user_of_access_token(std::string(auth->substr(7)));
+}
+
+HttpResponse SandboxApp::customer_information(const HttpRequest& request) {
+  const auto user = bearer_user(request);
   if (!user) return json(401, {{"message", "Invalid token"}});
   return json(200,
               {{"customer_info", {{"customer_id", *user}, {"user_id", *user}, {"name", *user}}}});
+}
+
+HttpResponse SandboxApp::library(const HttpRequest& request) {
+  const auto user = bearer_user(request);
+  if (!user) return json(401, {{"message", "Invalid token"}});
+  const auto form = parse_form(request.query).value_or(Form{});
+  const int page = std::max(1, std::atoi(field(form, "page").c_str()));
+  const int num_results = std::clamp(std::atoi(field(form, "num_results").c_str()), 1, 1000);
+  const auto state_token = form_value(form, "state_token");
+  auto result = libraries_.page(*user, page, num_results, state_token);
+  HttpResponse response =
+      json(200, {{"items", std::move(result.items)}, {"response_groups", {"always-returned"}}});
+  response.headers.emplace_back("total-count", std::to_string(result.total_count));
+  response.headers.emplace_back("state-token", result.state_token);
+  return response;
+}
+
+HttpResponse SandboxApp::catalog_search(const HttpRequest& request) {
+  const auto form = parse_form(request.query).value_or(Form{});
+  const int num_results = std::clamp(std::atoi(field(form, "num_results").c_str()), 1, 50);
+  auto products = search_catalog(field(form, "keywords"), num_results);
+  const auto total = products.size();
+  return json(200, {{"products", std::move(products)}, {"total_results", total}});
+}
+
+HttpResponse SandboxApp::catalog_product(const HttpRequest& request) {
+  const std::string asin = request.path.substr(std::string_view("/1.0/catalog/products/").size());
+  const auto index = catalog_index(asin);
+  // Like Audible: an unknown ASIN is an empty product, not a 404.
+  return json(200, {{"product", index ? ac::sandbox::catalog_product(*index)
+                                      : nlohmann::json{{"asin", asin}}}});
 }
 
 HttpResponse SandboxApp::demo_callback(const HttpRequest& request) {
@@ -226,6 +269,27 @@ HttpResponse SandboxApp::control(const HttpRequest& request) {
                       {"refreshes", stats.refreshes},
                       {"revocations", stats.revocations},
                       {"active_refresh_tokens", stats.active_refresh_tokens}});
+  }
+  if (request.path == "/_sandbox/library" && request.method == "POST") {
+    const auto spec = nlohmann::json::parse(request.body, nullptr, false);
+    if (!spec.is_object() || !spec.contains("user") || !spec["user"].is_string()) {
+      return json(400, {{"error", "give user and one of size, add, revoke"}});
+    }
+    const std::string user = spec["user"].get<std::string>();
+    if (spec.contains("size"))
+      libraries_.set_size(user, std::clamp(spec.value("size", 0), 0, kCatalogSize));
+    if (spec.contains("add"))
+      libraries_.add(user, std::clamp(spec.value("add", 0), 0, kCatalogSize));
+    if (spec.contains("revoke")) libraries_.revoke(user, std::max(0, spec.value("revoke", 0)));
+    return json(200, {{"status", "changed"}});
+  }
+  if (request.path == "/_sandbox/config" && request.method == "POST") {
+    const auto spec = nlohmann::json::parse(request.body, nullptr, false);
+    if (!spec.is_object() || !spec.contains("access_token_ttl")) {
+      return json(400, {{"error", "give access_token_ttl"}});
+    }
+    server_.set_access_token_ttl(spec.value("access_token_ttl", 3600));
+    return json(200, {{"status", "changed"}});
   }
   return json(404, {{"error", "not_found"}});
 }

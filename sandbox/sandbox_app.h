@@ -1,20 +1,22 @@
 #pragma once
 
 // audible-sandbox over HTTP: the authorization server's endpoints (/authorize, /token, /revoke),
-// Audible's /1.0/customer/information, a demo redirect target, and the test controls under
-// /_sandbox/ (faults, stats).
+// Audible's /1.0/customer/information, /1.0/library and /1.0/catalog/products, a demo redirect
+// target, and the test controls under /_sandbox/ (faults, stats, libraries, token lifetime).
 
 #include <atomic>
 
 #include "http/server.h"
 #include "sandbox/authorization_server.h"
+#include "sandbox/catalog.h"
 #include "sandbox/faults.h"
 
 namespace ac::sandbox {
 
 class SandboxApp final : public HttpApp {
  public:
-  explicit SandboxApp(AuthorizationServer& server) : server_(server) {}
+  SandboxApp(AuthorizationServer& server, Libraries& libraries)
+      : server_(server), libraries_(libraries) {}
 
   // Everything runs on the worker pool: an injected delay must not hold an I/O thread.
   bool handles_inline(const HttpRequest&) const override { return false; }
@@ -28,10 +30,15 @@ class SandboxApp final : public HttpApp {
   HttpResponse token(const HttpRequest& request);
   HttpResponse revoke(const HttpRequest& request);
   HttpResponse customer_information(const HttpRequest& request);
+  HttpResponse library(const HttpRequest& request);
+  HttpResponse catalog_search(const HttpRequest& request);
+  HttpResponse catalog_product(const HttpRequest& request);
+  std::optional<std::string> bearer_user(const HttpRequest& request) const;
   HttpResponse demo_callback(const HttpRequest& request);
   HttpResponse control(const HttpRequest& request);
 
   AuthorizationServer& server_;
+  Libraries& libraries_;
   FaultBook faults_;
   std::atomic<int> requests_started_{0};  // outside /_sandbox/, counted as they arrive
 };

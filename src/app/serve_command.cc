@@ -3,6 +3,7 @@
 #include <iostream>
 #include <thread>
 
+#include "api/library_routes.h"
 #include "api/oauth_routes.h"
 #include "api/ops_routes.h"
 #include "api/service_app.h"
@@ -16,8 +17,10 @@
 #include "oauth/connect_flow.h"
 #include "oauth/memory_state_store.h"
 #include "oauth/provider_client.h"
+#include "oauth/token_keeper.h"
 #include "obs/log.h"
 #include "store/sqlite_account_store.h"
+#include "store/sqlite_library_store.h"
 
 namespace ac {
 namespace {
@@ -60,7 +63,9 @@ int run_serve(const EnvLookup& env, std::ostream& err) {
   const std::string db_path = settings.database_url.substr(std::string_view("sqlite:///").size());
   auto database = SqliteDatabase::open(db_path, kWorkerThreads);
   if (!database) return fail(err, "DATABASE_URL: " + database.error().message);
-  SqliteAccountStore accounts(std::shared_ptr<SqliteDatabase>(std::move(*database)));
+  const std::shared_ptr<SqliteDatabase> shared_database(std::move(*database));
+  SqliteAccountStore accounts(shared_database);
+  SqliteLibraryStore library(shared_database);
 
   const TokenCipher cipher(settings.token_keys, settings.allow_plaintext_tokens);
   if (!cipher.encrypts()) {
@@ -70,9 +75,17 @@ int run_serve(const EnvLookup& env, std::ostream& err) {
   HttpClient http(settings.http);
   ProviderClient provider(settings, http);
   ConnectFlow flow(settings, states, provider, cipher, accounts);
+  TokenKeeper tokens(accounts, provider, cipher);
+  AudibleApiClient api(settings, http);
+  LibrarySync sync(accounts, library, tokens, api, settings.library_page_size);
+  CatalogCache cache(std::chrono::seconds(settings.catalog_cache_seconds),
+                     static_cast<std::size_t>(settings.catalog_cache_entries));
+  Catalog catalog(api, cache);
   MemoryRateLimiter limiter;
 
   std::vector<Route> routes = oauth_routes(flow, accounts, /*state_store_blocks=*/false);
+  auto library_api = library_routes(settings, sync, library, accounts, catalog);
+  routes.insert(routes.end(), library_api.begin(), library_api.end());
   auto ops = ops_routes({{"store", [&accounts]() -> std::optional<std::string> {
                             auto ok = accounts.ping();
                             if (ok) return std::nullopt;

@@ -137,6 +137,9 @@ void load_provider(const EnvReader& env, Settings& s) {
   s.http.connect_timeout_seconds = env.integer("AUDIBLE_HTTP_CONNECT_TIMEOUT_SECONDS", 10, 1, 600);
   s.http.max_connections = env.integer("AUDIBLE_HTTP_MAX_CONNECTIONS", 5, 1, 1000);
   s.http.keepalive_connections = env.integer("AUDIBLE_HTTP_KEEPALIVE_CONNECTIONS", 2, 0, 1000);
+  s.library_page_size = env.integer("AUDIBLE_LIBRARY_PAGE_SIZE", 1000, 1, 1000);
+  s.catalog_cache_seconds = env.integer("AUDIBLE_CATALOG_CACHE_SECONDS", 60, 0, 86'400);
+  s.catalog_cache_entries = env.integer("AUDIBLE_CATALOG_CACHE_ENTRIES", 1000, 1, 1'000'000);
   if (s.http.keepalive_connections > s.http.max_connections) {
     throw SettingError{
         "AUDIBLE_HTTP_KEEPALIVE_CONNECTIONS must not exceed AUDIBLE_HTTP_MAX_CONNECTIONS"};

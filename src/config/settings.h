@@ -41,6 +41,9 @@ struct Settings {
   std::string oauth_scope = "library profile";
   std::string issuer;  // empty: the callback's `iss` is not checked
   HttpClientSettings http;
+  int library_page_size = 1000;      // AUDIBLE_LIBRARY_PAGE_SIZE, 1..1000
+  int catalog_cache_seconds = 60;    // AUDIBLE_CATALOG_CACHE_SECONDS, 0 turns the cache off
+  int catalog_cache_entries = 1000;  // AUDIBLE_CATALOG_CACHE_ENTRIES
 
   // Tokens at rest.
   std::optional<MultiFernet> token_keys;

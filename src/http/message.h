@@ -27,6 +27,8 @@ struct HttpResponse {
   int status = 200;
   HeaderList headers;
   std::string body;
+  // Close the connection without answering: only the sandbox's "dropped connection" fault.
+  bool close_without_answer = false;
 
   // Replaces any header of that name (compared without case).
   void set_header(std::string_view name, std::string value);

@@ -123,6 +123,7 @@ struct HttpServer::Impl {
             },
             asio::use_awaitable);
       }
+      if (response.close_without_answer) co_return;
       const bool keep_alive = client_keep_alive && !stopping;
       if (!co_await write_response(stream, std::move(response), keep_alive, version)) co_return;
       if (!keep_alive) co_return;

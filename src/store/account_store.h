@@ -40,6 +40,19 @@ class AccountStore {
   virtual std::expected<AccountRecord, StoreError> connect(AccountRecord record) = 0;
   // Removes the account and everything stored for it; false when there was none.
   virtual std::expected<bool, StoreError> remove(std::string_view user_id) = 0;
+  // Stores refreshed tokens, only if the account is still at `expected_version` (nobody else
+  // refreshed or reconnected meanwhile). nullopt when it is not, or is gone.
+  virtual std::expected<std::optional<AccountRecord>, StoreError> update_tokens(
+      std::string_view user_id, std::int64_t expected_version, const std::string& access_token,
+      const std::string& refresh_token, std::int64_t expires_at) = 0;
+  // A failed sync: the library stays as it was; the account says why.
+  virtual std::expected<void, StoreError> record_sync_failure(std::string_view user_id,
+                                                              std::string_view sync_status,
+                                                              std::string_view error) = 0;
+  // Marks the account reauth_required ("Token refresh failed"), only if its stored refresh token
+  // is still `failed_refresh_token`; false when another refresh replaced it meanwhile.
+  virtual std::expected<bool, StoreError> mark_reauth_required(
+      std::string_view user_id, const std::string& failed_refresh_token) = 0;
   // Answers when the store is reachable.
   virtual std::expected<void, StoreError> ping() = 0;
 };

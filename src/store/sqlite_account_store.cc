@@ -78,6 +78,50 @@ std::expected<bool, StoreError> SqliteAccountStore::remove(std::string_view user
   });
 }
 
+std::expected<std::optional<AccountRecord>, StoreError> SqliteAccountStore::update_tokens(
+    std::string_view user_id, std::int64_t expected_version, const std::string& access_token,
+    const std::string& refresh_token, std::int64_t expires_at) {
+  auto lease = database_->acquire();
+  sqlite3* db = lease.get();
+  return sqlite_transaction<std::optional<AccountRecord>>(
+      db, [&]() -> std::expected<std::optional<AccountRecord>, StoreError> {
+        SqliteStatement update(db,
+                               "UPDATE accounts SET access_token = ?, refresh_token = ?, "
+                               "expires_at = ?, version = version + 1 "
+                               "WHERE user_id = ? AND version = ?");
+        update.bind(1, access_token)
+            .bind(2, refresh_token)
+            .bind(3, expires_at)
+            .bind(4, user_id)
+            .bind(5, expected_version);
+        if (auto done = update.run(); !done) return std::unexpected(done.error());
+        if (sqlite3_changes(db) == 0) return std::optional<AccountRecord>();
+        return select_account(db, user_id);
+      });
+}
+
+std::expected<void, StoreError> SqliteAccountStore::record_sync_failure(
+    std::string_view user_id, std::string_view sync_status, std::string_view error) {
+  auto lease = database_->acquire();
+  SqliteStatement update(lease.get(),
+                         "UPDATE accounts SET sync_status = ?, last_sync_error = ?, "
+                         "version = version + 1 WHERE user_id = ?");
+  update.bind(1, sync_status).bind(2, error).bind(3, user_id);
+  return update.run();
+}
+
+std::expected<bool, StoreError> SqliteAccountStore::mark_reauth_required(
+    std::string_view user_id, const std::string& failed_refresh_token) {
+  auto lease = database_->acquire();
+  SqliteStatement update(lease.get(),
+                         "UPDATE accounts SET sync_status = 'reauth_required', "
+                         "last_sync_error = 'Token refresh failed', version = version + 1 "
+                         "WHERE user_id = ? AND refresh_token = ?");
+  update.bind(1, user_id).bind(2, failed_refresh_token);
+  if (auto done = update.run(); !done) return std::unexpected(done.error());
+  return sqlite3_changes(lease.get()) > 0;
+}
+
 std::expected<void, StoreError> SqliteAccountStore::ping() {
   auto lease = database_->acquire();
   SqliteStatement probe(lease.get(), "SELECT 1");

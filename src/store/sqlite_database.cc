@@ -42,6 +42,20 @@ SqliteStatement& SqliteStatement::bind(int index, const std::optional<std::int64
   return *this;
 }
 
+SqliteStatement& SqliteStatement::bind(int index, const std::optional<double>& value) {
+  if (value) {
+    sqlite3_bind_double(stmt_, index, *value);
+  } else {
+    sqlite3_bind_null(stmt_, index);
+  }
+  return *this;
+}
+
+void SqliteStatement::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
 std::expected<bool, StoreError> SqliteStatement::step() {
   if (prepare_error_ != SQLITE_OK) return std::unexpected(error_of(db_, "prepare"));
   const int rc = sqlite3_step(stmt_);
@@ -77,6 +91,11 @@ std::optional<std::string> SqliteStatement::optional_text(int column) const {
 std::optional<std::int64_t> SqliteStatement::optional_integer(int column) const {
   if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
   return integer(column);
+}
+
+std::optional<double> SqliteStatement::optional_real(int column) const {
+  if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_column_double(stmt_, column);
 }
 
 std::expected<std::unique_ptr<SqliteDatabase>, StoreError> SqliteDatabase::open(

@@ -33,6 +33,9 @@ class SqliteStatement {
   SqliteStatement& bind(int index, std::int64_t value);
   SqliteStatement& bind(int index, const std::optional<std::string>& value);
   SqliteStatement& bind(int index, const std::optional<std::int64_t>& value);
+  SqliteStatement& bind(int index, const std::optional<double>& value);
+  // Ready to run again with new bindings.
+  void reset();
 
   // True while a row is ready; false when done.
   std::expected<bool, StoreError> step();
@@ -42,6 +45,7 @@ class SqliteStatement {
   std::int64_t integer(int column) const;
   std::optional<std::string> optional_text(int column) const;
   std::optional<std::int64_t> optional_integer(int column) const;
+  std::optional<double> optional_real(int column) const;
 
  private:
   sqlite3* db_;

@@ -25,6 +25,23 @@ CREATE INDEX accounts_audible_user_id ON accounts (audible_user_id);
 CREATE INDEX accounts_synced_at ON accounts (synced_at);
 CREATE INDEX accounts_synced_at_last_sync_error ON accounts (synced_at, last_sync_error);
 )sql",
+    // 2: each user's synced library, gone with the account.
+    R"sql(
+CREATE TABLE library_items (
+  user_id          TEXT NOT NULL REFERENCES accounts (user_id) ON DELETE CASCADE,
+  asin             TEXT NOT NULL,
+  title            TEXT,
+  author           TEXT,
+  narrator         TEXT,
+  image            TEXT,
+  description      TEXT,
+  duration_minutes INTEGER,
+  rating           REAL,
+  purchase_date    TEXT,
+  PRIMARY KEY (user_id, asin)
+);
+CREATE INDEX library_items_by_purchase ON library_items (user_id, purchase_date DESC, asin);
+)sql",
 };
 
 }  // namespace ac

@@ -181,6 +181,10 @@ class Stack:
     def sandbox_stats(self, user=""):
         return request("GET", self.sandbox.base + "/_sandbox/stats?user=" + urllib.parse.quote(user)).json()
 
+    def sandbox_control(self, path, **body):
+        resp = request("POST", self.sandbox.base + "/_sandbox/" + path, body=body)
+        assert resp.status == 200, resp.body
+
     def add_fault(self, **fault):
         resp = request("POST", self.sandbox.base + "/_sandbox/faults", body=fault)
         assert resp.status == 200, resp.body

@@ -1,0 +1,119 @@
+#include "oauth/token_keeper.h"
+
+#include "crypto/fernet.h"
+#include "obs/log.h"
+#include "obs/metrics.h"
+
+namespace ac {
+namespace {
+
+bool fresh(const AccountRecord& account) {
+  return account.expires_at - unix_now() > kRefreshMarginSeconds;
+}
+
+}  // namespace
+
+TokenKeeper::TokenKeeper(AccountStore& accounts, ProviderClient& provider,
+                         const TokenCipher& cipher)
+    : accounts_(accounts), provider_(provider), cipher_(cipher) {}
+
+std::shared_ptr<std::mutex> TokenKeeper::lock_for(const std::string& user_id) {
+  std::lock_guard guard(locks_mutex_);
+  auto& slot = locks_[user_id];
+  auto lock = slot.lock();
+  if (!lock) {
+    lock = std::make_shared<std::mutex>();
+    slot = lock;
+  }
+  if (locks_.size() > 1024)
+    std::erase_if(locks_, [](const auto& entry) { return entry.second.expired(); });
+  return lock;
+}
+
+std::expected<Secret, TokenError> TokenKeeper::open_access(const AccountRecord& account) {
+  auto opened = cipher_.open(account.access_token);
+  if (!opened) {
+    metrics::registry().token_decryption_errors_total.inc();
+    log::error("stored access token unreadable",
+               {{"user_id", account.user_id}, {"error_type", describe(opened.error().error)}});
+    return std::unexpected(TokenError::kInternal);
+  }
+  return std::move(opened->token);
+}
+
+std::expected<Secret, TokenError> TokenKeeper::access_token(const std::string& user_id) {
+  auto account = accounts_.find(user_id);
+  if (!account) return std::unexpected(TokenError::kInternal);
+  if (!*account) return std::unexpected(TokenError::kNotConnected);
+  if (fresh(**account)) return open_access(**account);
+
+  // One refresh per account: whoever waits here finds the token the first one stored.
+  const auto lock = lock_for(user_id);
+  std::lock_guard guard(*lock);
+  account = accounts_.find(user_id);
+  if (!account) return std::unexpected(TokenError::kInternal);
+  if (!*account) return std::unexpected(TokenError::kNotConnected);
+  if (fresh(**account)) return open_access(**account);
+  return refresh_locked(**account);
+}
+
+std::expected<Secret, TokenError> TokenKeeper::refresh_locked(const AccountRecord& account) {
+  auto& m = metrics::registry();
+  auto refresh_token = cipher_.open(account.refresh_token);
+  if (!refresh_token) {
+    m.token_decryption_errors_total.inc();
+    log::error(
+        "stored refresh token unreadable",
+        {{"user_id", account.user_id}, {"error_type", describe(refresh_token.error().error)}});
+    return std::unexpected(TokenError::kInternal);
+  }
+
+  auto grant = provider_.refresh(refresh_token->token);
+  if (!grant) {
+    m.token_refresh_failures_total.inc();
+    log::warning("token refresh failed",
+                 {{"user_id", account.user_id}, {"error_type", grant.error().reason}});
+    if (grant.error().kind != ProviderFailure::kRejected) {
+      return std::unexpected(TokenError::kUnavailable);
+    }
+    // Only if the stored refresh token is still the one that failed: another instance may have
+    // refreshed (and rotated it) meanwhile.
+    auto marked = accounts_.mark_reauth_required(account.user_id, account.refresh_token);
+    if (!marked) return std::unexpected(TokenError::kInternal);
+    if (*marked) return std::unexpected(TokenError::kReauthRequired);
+    auto current = accounts_.find(account.user_id);
+    if (current && *current && fresh(**current)) return open_access(**current);
+    return std::unexpected(TokenError::kReauthRequired);
+  }
+
+  // No refresh token in the answer: keep the old one (re-sealed, so a legacy plaintext one is
+  // encrypted now). A rotated one is stored with the access token before either is used.
+  const Secret& next_refresh =
+      grant->refresh_token.empty() ? refresh_token->token : grant->refresh_token;
+  auto access_sealed = cipher_.seal(grant->access_token);
+  auto refresh_sealed = cipher_.seal(next_refresh);
+  if (!access_sealed || !refresh_sealed) {
+    m.token_encryption_errors_total.inc();
+    return std::unexpected(TokenError::kInternal);
+  }
+  auto updated = accounts_.update_tokens(account.user_id, account.version, *access_sealed,
+                                         *refresh_sealed, unix_now() + grant->expires_in);
+  if (!updated) {
+    log::error("storing refreshed tokens failed",
+               {{"user_id", account.user_id}, {"error_type", updated.error().message}});
+    return std::unexpected(TokenError::kInternal);
+  }
+  if (!*updated) {
+    // Reconnected or refreshed elsewhere meanwhile: what is stored now wins.
+    auto current = accounts_.find(account.user_id);
+    if (!current || !*current) return std::unexpected(TokenError::kNotConnected);
+    return open_access(**current);
+  }
+  log::info("access token refreshed",
+            {{"user_id", account.user_id},
+             {"rotated",
+              !grant->refresh_token.empty() && !(grant->refresh_token == refresh_token->token)}});
+  return std::move(grant->access_token);
+}
+
+}  // namespace ac

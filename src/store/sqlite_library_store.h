@@ -1,0 +1,31 @@
+#pragma once
+
+#include <memory>
+
+#include "store/library_store.h"
+#include "store/sqlite_database.h"
+
+namespace ac {
+
+class SqliteLibraryStore final : public LibraryStore {
+ public:
+  explicit SqliteLibraryStore(std::shared_ptr<SqliteDatabase> database)
+      : database_(std::move(database)) {}
+
+  std::expected<bool, StoreError> replace(const std::string& user_id,
+                                          const std::vector<Audiobook>& items,
+                                          const SyncMark& mark) override;
+  std::expected<bool, StoreError> apply(const std::string& user_id, const LibraryChanges& changes,
+                                        const SyncMark& mark) override;
+  std::expected<std::vector<Audiobook>, StoreError> page(const std::string& user_id,
+                                                         std::int64_t skip,
+                                                         std::int64_t limit) override;
+  std::expected<std::int64_t, StoreError> count(const std::string& user_id) override;
+  std::expected<std::set<std::string>, StoreError> owned(
+      const std::string& user_id, const std::vector<std::string>& asins) override;
+
+ private:
+  std::shared_ptr<SqliteDatabase> database_;
+};
+
+}  // namespace ac
