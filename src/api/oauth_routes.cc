@@ -41,10 +41,10 @@ HttpResponse authorize(ConnectFlow& flow, RouteRequest& request) {
                ? error_response(503, "audible_service_unavailable")
                : error_response(500, "failed_to_generate_oauth_url");
   }
-  return json_response(200, {{"auth_url", start->auth_url},
-                             {"state", start->state},
-                             {"code_challenge", start->code_challenge},
-                             {"code_challenge_method", "S256"}});
+  return json_strings_response(200, {{"auth_url", start->auth_url},
+                                     {"state", start->state},
+                                     {"code_challenge", start->code_challenge},
+                                     {"code_challenge_method", "S256"}});
 }
 
 HttpResponse callback(ConnectFlow& flow, RouteRequest& request) {

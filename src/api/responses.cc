@@ -12,6 +12,44 @@ HttpResponse json_response(int status, const nlohmann::json& body) {
   return response;
 }
 
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (byte < 0x20) {
+      out += "\\u00";
+      out.push_back(kHex[byte >> 4]);
+      out.push_back(kHex[byte & 15]);
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('"');
+}
+
+HttpResponse json_strings_response(
+    int status, std::initializer_list<std::pair<std::string_view, std::string_view>> members) {
+  HttpResponse response;
+  response.status = status;
+  response.headers.emplace_back("Content-Type", "application/json");
+  std::size_t size = 2;
+  for (const auto& [name, value] : members) size += name.size() + value.size() + 6;
+  response.body.reserve(size + 16);
+  response.body.push_back('{');
+  for (const auto& [name, value] : members) {
+    if (response.body.size() > 1) response.body.push_back(',');
+    append_json_string(response.body, name);
+    response.body.push_back(':');
+    append_json_string(response.body, value);
+  }
+  response.body.push_back('}');
+  return response;
+}
+
 HttpResponse error_response(int status, std::string_view detail) {
   return json_response(status, {{"detail", detail}});
 }

@@ -10,6 +10,15 @@
 namespace ac {
 
 HttpResponse json_response(int status, const nlohmann::json& body);
+// A JSON object of string members, written directly: for hot paths whose values are long URLs,
+// where nlohmann's general serializer shows in profiles.
+HttpResponse json_strings_response(
+    int status, std::initializer_list<std::pair<std::string_view, std::string_view>> members);
+
+// Appends `text` as a JSON string: quotes, backslashes and control characters escaped; other
+// bytes as they are (valid UTF-8 stays valid).
+void append_json_string(std::string& out, std::string_view text);
+
 // {"detail": "<code>"}, the only shape an error takes.
 HttpResponse error_response(int status, std::string_view detail);
 

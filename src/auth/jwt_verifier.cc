@@ -96,6 +96,7 @@ std::string_view describe(JwtError error) {
 
 std::expected<JwtVerifier, std::string> JwtVerifier::create(JwtOptions options) {
   JwtVerifier verifier;
+  verifier.cache_ = std::make_shared<VerifiedTokenCache>();
   if (!options.public_key_pem.empty()) {
     std::unique_ptr<BIO, decltype(&BIO_free)> bio(
         BIO_new_mem_buf(options.public_key_pem.data(),
@@ -139,6 +140,31 @@ bool JwtVerifier::signature_matches(std::string_view alg, std::string_view signe
 }
 
 std::expected<User, JwtError> JwtVerifier::verify(std::string_view token, std::int64_t now) const {
+  if (token.size() > kMaxTokenSize) return std::unexpected(JwtError::kMalformed);
+  // A token seen before needs only its time checks: the keys and settings never change.
+  const Sha256Digest digest = sha256(token);
+  if (auto cached = cache_->find(digest)) {
+    if (auto late = check_times(cached->expires, cached->not_before, now)) {
+      return std::unexpected(*late);
+    }
+    return std::move(cached->user);
+  }
+  auto verified = verify_uncached(token, now);
+  if (!verified) return std::unexpected(verified.error());
+  cache_->insert(digest, *verified);
+  return std::move(verified->user);
+}
+
+std::optional<JwtError> JwtVerifier::check_times(double expires, std::optional<double> not_before,
+                                                 std::int64_t now) const {
+  const auto leeway = static_cast<double>(options_.leeway_seconds);
+  if (expires + leeway < static_cast<double>(now)) return JwtError::kExpired;
+  if (not_before && *not_before > static_cast<double>(now) + leeway) return JwtError::kNotYetValid;
+  return std::nullopt;
+}
+
+std::expected<VerifiedToken, JwtError> JwtVerifier::verify_uncached(std::string_view token,
+                                                                    std::int64_t now) const {
   const auto first_dot = token.find('.');
   const auto second_dot = token.find('.', first_dot + 1);
   if (first_dot == std::string_view::npos || second_dot == std::string_view::npos ||
@@ -164,16 +190,14 @@ std::expected<User, JwtError> JwtVerifier::verify(std::string_view token, std::i
   }
 
   const auto exp = claims->find("exp");
-  if (exp == claims->end() || !exp->is_number() ||
-      exp->get<double>() + static_cast<double>(options_.leeway_seconds) <
-          static_cast<double>(now)) {
-    return std::unexpected(JwtError::kExpired);
-  }
+  if (exp == claims->end() || !exp->is_number()) return std::unexpected(JwtError::kExpired);
   const auto nbf = claims->find("nbf");
-  if (nbf != claims->end() &&
-      (!nbf->is_number() ||
-       nbf->get<double>() > static_cast<double>(now + options_.leeway_seconds))) {
-    return std::unexpected(JwtError::kNotYetValid);
+  if (nbf != claims->end() && !nbf->is_number()) return std::unexpected(JwtError::kNotYetValid);
+  VerifiedToken verified{
+      User{}, exp->get<double>(),
+      nbf == claims->end() ? std::nullopt : std::optional<double>(nbf->get<double>())};
+  if (auto late = check_times(verified.expires, verified.not_before, now)) {
+    return std::unexpected(*late);
   }
   if (!options_.issuer.empty()) {
     const auto iss = claims->find("iss");
@@ -188,7 +212,7 @@ std::expected<User, JwtError> JwtVerifier::verify(std::string_view token, std::i
     }
   }
 
-  User user;
+  User& user = verified.user;
   const auto sub = claims->find("sub");
   if (sub != claims->end() && sub->is_string()) user.id = sub->get<std::string>();
   if (sub != claims->end() && sub->is_number_integer())
@@ -205,7 +229,21 @@ std::expected<User, JwtError> JwtVerifier::verify(std::string_view token, std::i
   }
   const auto active = claims->find("is_active");
   if (active != claims->end() && active->is_boolean()) user.is_active = active->get<bool>();
-  return user;
+  return verified;
+}
+
+std::optional<VerifiedToken> VerifiedTokenCache::find(const Sha256Digest& digest) {
+  std::lock_guard lock(mutex_);
+  const auto it = entries_.find(digest);
+  if (it == entries_.end()) return std::nullopt;
+  return it->second;
+}
+
+void VerifiedTokenCache::insert(const Sha256Digest& digest, const VerifiedToken& token) {
+  std::lock_guard lock(mutex_);
+  // Bounded: when full, start again rather than track ages; a miss only costs a verification.
+  if (entries_.size() >= kMaxEntries) entries_.clear();
+  entries_.insert_or_assign(digest, token);
 }
 
 }  // namespace ac

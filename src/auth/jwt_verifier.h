@@ -7,13 +7,18 @@
 #include <openssl/evp.h>
 
 #include <cstdint>
+#include <cstring>
 #include <expected>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "auth/user.h"
 #include "crypto/secret.h"
+#include "crypto/sha256.h"
 
 namespace ac {
 
@@ -38,6 +43,26 @@ struct JwtOptions {
   std::int64_t leeway_seconds = 60;
 };
 
+// What a valid token said: its user and the times it must be checked against on every use.
+struct VerifiedToken {
+  User user;
+  double expires = 0;
+  std::optional<double> not_before;
+};
+
+// Tokens that verified, by SHA-256 of their text: clients send the same JWT for many requests,
+// and its signature and claims cannot change, so only its times need checking again.
+class VerifiedTokenCache {
+ public:
+  std::optional<VerifiedToken> find(const Sha256Digest& digest);
+  void insert(const Sha256Digest& digest, const VerifiedToken& token);
+
+ private:
+  static constexpr std::size_t kMaxEntries = 10'000;
+  std::mutex mutex_;
+  std::unordered_map<Sha256Digest, VerifiedToken, Sha256DigestHash> entries_;
+};
+
 class JwtVerifier {
  public:
   // Fails when the PEM key is neither RSA nor EC P-256.
@@ -52,13 +77,21 @@ class JwtVerifier {
   };
   enum class PublicKeyKind { kNone, kRsa, kEcP256 };
 
+  // Longer Authorization values are refused before any work.
+  static constexpr std::size_t kMaxTokenSize = 8192;
+
   JwtVerifier() = default;
+  std::expected<VerifiedToken, JwtError> verify_uncached(std::string_view token,
+                                                         std::int64_t now) const;
+  std::optional<JwtError> check_times(double expires, std::optional<double> not_before,
+                                      std::int64_t now) const;
   bool signature_matches(std::string_view alg, std::string_view signed_part,
                          std::string_view signature) const;
 
   JwtOptions options_;
   std::shared_ptr<EVP_PKEY> public_key_;
   PublicKeyKind public_key_kind_ = PublicKeyKind::kNone;
+  std::shared_ptr<VerifiedTokenCache> cache_;
 };
 
 }  // namespace ac

@@ -35,7 +35,14 @@ class MemoryRateLimiter final : public RateLimiter {
     int count = 0;
   };
   std::mutex mutex_;
-  std::unordered_map<std::string, Window> windows_;
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const noexcept {
+      return std::hash<std::string_view>{}(key);
+    }
+  };
+  // Transparent, so that a lookup of a known key allocates nothing.
+  std::unordered_map<std::string, Window, KeyHash, std::equal_to<>> windows_;
   std::size_t sweep_at_ = 1024;
 };
 

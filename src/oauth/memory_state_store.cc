@@ -10,12 +10,14 @@ std::expected<void, StateError> MemoryStateStore::put(std::string_view state,
                                                       const PkceVerifier& verifier) {
   const auto digest = sha256(state);
   const auto now = now_();
-  std::lock_guard lock(mutex_);
-  sweep_expired(now);
+  sweep_next_shard(now);
+  Shard& shard = shard_for(digest);
+  std::lock_guard lock(shard.mutex);
+  sweep_expired(shard, now);
   auto [it, inserted] =
-      entries_.try_emplace(digest, Entry{std::string(user_id), verifier, now + ttl_});
+      shard.entries.try_emplace(digest, Entry{std::string(user_id), verifier, now + ttl_});
   // A 256-bit random state never repeats; if a caller reuses one, the first entry stands.
-  if (inserted) expiry_order_.push_back(&it->first);
+  if (inserted) shard.expiry_order.push_back(&it->first);
   return {};
 }
 
@@ -23,10 +25,12 @@ std::expected<PkceVerifier, StateError> MemoryStateStore::consume(std::string_vi
                                                                   std::string_view user_id) {
   const auto digest = sha256(state);
   const auto now = now_();
-  std::lock_guard lock(mutex_);
-  sweep_expired(now);
-  auto it = entries_.find(digest);
-  if (it == entries_.end() || it->second.expires_at == Clock::time_point::min()) {
+  sweep_next_shard(now);
+  Shard& shard = shard_for(digest);
+  std::lock_guard lock(shard.mutex);
+  sweep_expired(shard, now);
+  auto it = shard.entries.find(digest);
+  if (it == shard.entries.end() || it->second.expires_at == Clock::time_point::min()) {
     return std::unexpected(StateError::kUnknown);
   }
   Entry& entry = it->second;
@@ -44,18 +48,28 @@ std::expected<PkceVerifier, StateError> MemoryStateStore::consume(std::string_vi
 }
 
 std::size_t MemoryStateStore::size() const {
-  std::lock_guard lock(mutex_);
-  return entries_.size();
+  std::size_t total = 0;
+  for (const auto& shard : shards_) {
+    std::lock_guard lock(shard.mutex);
+    total += shard.entries.size();
+  }
+  return total;
 }
 
-void MemoryStateStore::sweep_expired(Clock::time_point now) {
-  while (!expiry_order_.empty()) {
-    const Sha256Digest key = *expiry_order_.front();
-    auto it = entries_.find(key);
+void MemoryStateStore::sweep_next_shard(Clock::time_point now) {
+  Shard& shard = shards_[next_sweep_.fetch_add(1, std::memory_order_relaxed) % kShards];
+  std::lock_guard lock(shard.mutex);
+  sweep_expired(shard, now);
+}
+
+void MemoryStateStore::sweep_expired(Shard& shard, Clock::time_point now) {
+  while (!shard.expiry_order.empty()) {
+    const Sha256Digest key = *shard.expiry_order.front();
+    auto it = shard.entries.find(key);
     const auto expires_at = it->second.expires_at;
     if (expires_at != Clock::time_point::min() && expires_at + ttl_ > now) break;
-    entries_.erase(it);
-    expiry_order_.pop_front();
+    shard.entries.erase(it);
+    shard.expiry_order.pop_front();
   }
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <deque>
@@ -32,28 +34,32 @@ class MemoryStateStore final : public StateStore {
   std::size_t size() const;
 
  private:
-  struct DigestHash {
-    std::size_t operator()(const Sha256Digest& digest) const noexcept {
-      std::size_t h;
-      std::memcpy(&h, digest.data(), sizeof h);  // already uniformly random
-      return h;
-    }
-  };
   struct Entry {
     std::string user_id;
     PkceVerifier verifier;
     Clock::time_point expires_at;  // time_point::min() once used
   };
-  using Map = std::unordered_map<Sha256Digest, Entry, DigestHash>;
+  using Map = std::unordered_map<Sha256Digest, Entry, Sha256DigestHash>;
 
-  void sweep_expired(Clock::time_point now);
+  // States spread over shards by digest, each with its own lock, map and FIFO: threads rarely
+  // meet, and a growing map rehashes a sixteenth of the entries at a time. Each call sweeps its
+  // own shard and the next one in turn, so every shard is swept within 16 calls.
+  struct Shard {
+    mutable std::mutex mutex;
+    Map entries;
+    // Keys of entries in insertion order; pointers to map elements stay valid across rehashing.
+    std::deque<const Sha256Digest*> expiry_order;
+  };
+  static constexpr std::size_t kShards = 16;
+
+  Shard& shard_for(const Sha256Digest& digest) { return shards_[digest[31] % kShards]; }
+  void sweep_expired(Shard& shard, Clock::time_point now);
+  void sweep_next_shard(Clock::time_point now);
 
   const std::chrono::seconds ttl_;
   const std::function<Clock::time_point()> now_;
-  mutable std::mutex mutex_;
-  Map entries_;
-  // Keys of entries_ in insertion order; pointers to map elements stay valid across rehashing.
-  std::deque<const Sha256Digest*> expiry_order_;
+  std::array<Shard, kShards> shards_;
+  std::atomic<std::size_t> next_sweep_{0};
 };
 
 }  // namespace ac
