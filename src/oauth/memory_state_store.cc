@@ -10,10 +10,7 @@ std::expected<void, StateError> MemoryStateStore::put(std::string_view state,
                                                       const PkceVerifier& verifier) {
   const auto digest = sha256(state);
   const auto now = now_();
-  sweep_next_shard(now);
-  Shard& shard = shard_for(digest);
-  std::lock_guard lock(shard.mutex);
-  sweep_expired(shard, now);
+  auto [lock, shard] = lock_swept_shard(digest, now);
   auto [it, inserted] =
       shard.entries.try_emplace(digest, Entry{std::string(user_id), verifier, now + ttl_});
   // A 256-bit random state never repeats; if a caller reuses one, the first entry stands.
@@ -25,10 +22,7 @@ std::expected<PkceVerifier, StateError> MemoryStateStore::consume(std::string_vi
                                                                   std::string_view user_id) {
   const auto digest = sha256(state);
   const auto now = now_();
-  sweep_next_shard(now);
-  Shard& shard = shard_for(digest);
-  std::lock_guard lock(shard.mutex);
-  sweep_expired(shard, now);
+  auto [lock, shard] = lock_swept_shard(digest, now);
   auto it = shard.entries.find(digest);
   if (it == shard.entries.end() || it->second.expires_at == Clock::time_point::min()) {
     return std::unexpected(StateError::kUnknown);
@@ -54,6 +48,15 @@ std::size_t MemoryStateStore::size() const {
     total += shard.entries.size();
   }
   return total;
+}
+
+MemoryStateStore::LockedShard MemoryStateStore::lock_swept_shard(const Sha256Digest& digest,
+                                                                 Clock::time_point now) {
+  sweep_next_shard(now);
+  Shard& shard = shards_[digest[31] % kShards];
+  std::unique_lock lock(shard.mutex);
+  sweep_expired(shard, now);
+  return {std::move(lock), shard};
 }
 
 void MemoryStateStore::sweep_next_shard(Clock::time_point now) {

@@ -52,7 +52,12 @@ class MemoryStateStore final : public StateStore {
   };
   static constexpr std::size_t kShards = 16;
 
-  Shard& shard_for(const Sha256Digest& digest) { return shards_[digest[31] % kShards]; }
+  struct LockedShard {
+    std::unique_lock<std::mutex> lock;
+    Shard& shard;
+  };
+  // The digest's shard, locked, its expired front swept (and the next shard's in turn).
+  LockedShard lock_swept_shard(const Sha256Digest& digest, Clock::time_point now);
   void sweep_expired(Shard& shard, Clock::time_point now);
   void sweep_next_shard(Clock::time_point now);
 

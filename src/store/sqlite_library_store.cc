@@ -43,37 +43,38 @@ std::expected<bool, StoreError> mark_synced(sqlite3* db, const std::string& user
 std::expected<bool, StoreError> SqliteLibraryStore::replace(const std::string& user_id,
                                                             const std::vector<Audiobook>& items,
                                                             const SyncMark& mark) {
-  auto lease = database_->acquire();
-  sqlite3* db = lease.get();
-  return sqlite_transaction<bool>(db, [&]() -> std::expected<bool, StoreError> {
-    // First, so that an account gone meanwhile leaves nothing written.
-    auto synced = mark_synced(db, user_id, mark);
-    if (!synced || !*synced) return synced;
+  return synced_write(user_id, mark, [&](sqlite3* db) -> std::expected<void, StoreError> {
     SqliteStatement erase(db, "DELETE FROM library_items WHERE user_id = ?");
     erase.bind(1, user_id);
-    if (auto done = erase.run(); !done) return std::unexpected(done.error());
-    if (auto done = upsert_items(db, user_id, items); !done) return std::unexpected(done.error());
-    return true;
+    if (auto done = erase.run(); !done) return done;
+    return upsert_items(db, user_id, items);
   });
 }
 
 std::expected<bool, StoreError> SqliteLibraryStore::apply(const std::string& user_id,
                                                           const LibraryChanges& changes,
                                                           const SyncMark& mark) {
-  auto lease = database_->acquire();
-  sqlite3* db = lease.get();
-  return sqlite_transaction<bool>(db, [&]() -> std::expected<bool, StoreError> {
-    auto synced = mark_synced(db, user_id, mark);
-    if (!synced || !*synced) return synced;
+  return synced_write(user_id, mark, [&](sqlite3* db) -> std::expected<void, StoreError> {
     SqliteStatement erase(db, "DELETE FROM library_items WHERE user_id = ? AND asin = ?");
     for (const auto& asin : changes.removals) {
       erase.reset();
       erase.bind(1, user_id).bind(2, asin);
-      if (auto done = erase.run(); !done) return std::unexpected(done.error());
+      if (auto done = erase.run(); !done) return done;
     }
-    if (auto done = upsert_items(db, user_id, changes.upserts); !done) {
-      return std::unexpected(done.error());
-    }
+    return upsert_items(db, user_id, changes.upserts);
+  });
+}
+
+std::expected<bool, StoreError> SqliteLibraryStore::synced_write(
+    const std::string& user_id, const SyncMark& mark,
+    const std::function<std::expected<void, StoreError>(sqlite3*)>& write_items) {
+  auto lease = database_->acquire();
+  sqlite3* db = lease.get();
+  return sqlite_transaction<bool>(db, [&]() -> std::expected<bool, StoreError> {
+    // First, so that an account gone meanwhile leaves nothing written.
+    auto synced = mark_synced(db, user_id, mark);
+    if (!synced || !*synced) return synced;
+    if (auto done = write_items(db); !done) return std::unexpected(done.error());
     return true;
   });
 }

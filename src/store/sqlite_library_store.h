@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 
 #include "store/library_store.h"
@@ -25,6 +26,11 @@ class SqliteLibraryStore final : public LibraryStore {
       const std::string& user_id, const std::vector<std::string>& asins) override;
 
  private:
+  // One transaction: mark the account synced, then `write_items`; false when the account is gone.
+  std::expected<bool, StoreError> synced_write(
+      const std::string& user_id, const SyncMark& mark,
+      const std::function<std::expected<void, StoreError>(sqlite3*)>& write_items);
+
   std::shared_ptr<SqliteDatabase> database_;
 };
 
