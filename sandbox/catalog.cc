@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <functional>
 
+#include "util/text.h"
+
 namespace ac::sandbox {
 namespace {
 
@@ -24,12 +26,6 @@ constexpr std::array<const char*, 12> kLast = {"Marsh",   "Okafor", "Lindqvist",
 std::string person(int seed) {
   return std::string(kFirst[static_cast<std::size_t>(seed) % kFirst.size()]) + " " +
          kLast[static_cast<std::size_t>(seed / 12) % kLast.size()];
-}
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
 }
 
 // Catalog index k as "B" and nine base-36 digits.
@@ -100,7 +96,7 @@ std::optional<int> catalog_index(const std::string& asin) {
 std::vector<nlohmann::json> search_catalog(const std::string& keywords, int limit) {
   std::vector<std::string> words;
   std::string word;
-  for (const char c : lower(keywords) + " ") {
+  for (const char c : to_lower(keywords) + " ") {
     if (std::isspace(static_cast<unsigned char>(c))) {
       if (!word.empty()) words.push_back(std::move(word));
       word.clear();
@@ -111,9 +107,9 @@ std::vector<nlohmann::json> search_catalog(const std::string& keywords, int limi
   std::vector<nlohmann::json> found;
   for (int index = 0; index < kCatalogSize && static_cast<int>(found.size()) < limit; ++index) {
     auto product = catalog_product(index);
-    std::string haystack = lower(product["title"].get<std::string>());
+    std::string haystack = to_lower(product["title"].get<std::string>());
     for (const auto* field : {"authors", "narrators"}) {
-      for (const auto& p : product[field]) haystack += " " + lower(p["name"].get<std::string>());
+      for (const auto& p : product[field]) haystack += " " + to_lower(p["name"].get<std::string>());
     }
     if (std::all_of(words.begin(), words.end(),
                     [&](const std::string& w) { return haystack.find(w) != std::string::npos; })) {

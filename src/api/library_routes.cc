@@ -7,6 +7,7 @@
 #include "http/query.h"
 #include "obs/log.h"
 #include "obs/metrics.h"
+#include "util/text.h"
 
 namespace ac {
 namespace {
@@ -59,14 +60,6 @@ bool mark_owned(LibraryStore& library, const std::string& user_id, std::vector<A
   return true;
 }
 
-std::string trimmed(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-    text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-    text.remove_suffix(1);
-  return std::string(text);
-}
-
 }  // namespace
 
 std::string marketplace_domain(std::string_view api_base_url) {
@@ -100,7 +93,7 @@ std::vector<Route> library_routes(const Settings& settings, LibrarySync& sync,
 
   auto search_handler = [&catalog, &library](RouteRequest& request) {
     metrics::registry().api_search_requests_total.inc();
-    const std::string q = trimmed(form_value(request.query, "q").value_or(""));
+    const std::string q = trim_whitespace(form_value(request.query, "q").value_or(""));
     if (q.size() < 2) return error_response(400, "Search query must be at least 2 characters");
     const auto limit = int_param(request.query, "limit", 20, 1, 50);
     if (!limit || q.size() > 200) return error_response(422, "invalid_parameters");

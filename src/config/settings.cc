@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "config/url.h"
+#include "util/text.h"
 
 namespace ac {
 namespace {
@@ -15,19 +16,6 @@ namespace {
 struct SettingError {
   std::string message;
 };
-
-std::string trim(std::string text) {
-  const auto not_space = [](unsigned char c) { return std::isspace(c) == 0; };
-  text.erase(text.begin(), std::find_if(text.begin(), text.end(), not_space));
-  text.erase(std::find_if(text.rbegin(), text.rend(), not_space).base(), text.end());
-  return text;
-}
-
-std::string lower(std::string text) {
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
 
 std::optional<std::string> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -46,7 +34,7 @@ class EnvReader {
   std::optional<std::string> text(const std::string& name) const {
     auto value = env_(name);
     if (!value) return std::nullopt;
-    std::string trimmed = trim(std::move(*value));
+    std::string trimmed = trim_whitespace(std::move(*value));
     if (trimmed.empty()) return std::nullopt;
     return trimmed;
   }
@@ -63,7 +51,7 @@ class EnvReader {
     if (!path) return Secret(direct.value_or(""));
     auto content = read_file(*path);
     if (!content) throw SettingError{name + "_FILE: cannot read " + *path};
-    Secret value(trim(std::move(*content)));
+    Secret value(trim_whitespace(std::move(*content)));
     if (value.empty()) throw SettingError{name + "_FILE: " + *path + " is empty"};
     return value;
   }
@@ -83,7 +71,7 @@ class EnvReader {
   bool boolean(const std::string& name, bool fallback) const {
     const auto value = text(name);
     if (!value) return fallback;
-    const std::string v = lower(*value);
+    const std::string v = to_lower(*value);
     if (v == "true" || v == "1" || v == "yes" || v == "on") return true;
     if (v == "false" || v == "0" || v == "no" || v == "off") return false;
     throw SettingError{name + " must be true or false (got \"" + *value + "\")"};
@@ -93,7 +81,7 @@ class EnvReader {
                      std::initializer_list<std::string_view> allowed) const {
     const auto value = text(name);
     if (!value) return fallback;
-    const std::string v = lower(*value);
+    const std::string v = to_lower(*value);
     if (std::find(allowed.begin(), allowed.end(), v) != allowed.end()) return v;
     std::string list;
     for (const auto choice : allowed) list += (list.empty() ? "" : ", ") + std::string(choice);

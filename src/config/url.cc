@@ -3,15 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "util/text.h"
+
 namespace ac {
 namespace {
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 bool is_digits(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(),
@@ -24,7 +19,7 @@ std::optional<HttpUrl> parse_http_url(std::string_view url) {
   const auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return std::nullopt;
   HttpUrl out;
-  out.scheme = lower(url.substr(0, scheme_end));
+  out.scheme = to_lower(url.substr(0, scheme_end));
   if (out.scheme != "http" && out.scheme != "https") return std::nullopt;
   std::string_view rest = url.substr(scheme_end + 3);
   const auto authority_end = rest.find_first_of("/?#");
@@ -34,7 +29,7 @@ std::optional<HttpUrl> parse_http_url(std::string_view url) {
   if (authority.starts_with('[')) {
     const auto close = authority.find(']');
     if (close == std::string_view::npos) return std::nullopt;
-    out.host = lower(authority.substr(1, close - 1));
+    out.host = to_lower(authority.substr(1, close - 1));
     authority.remove_prefix(close + 1);
     if (!authority.empty()) {
       if (authority.front() != ':') return std::nullopt;
@@ -42,7 +37,7 @@ std::optional<HttpUrl> parse_http_url(std::string_view url) {
     }
   } else {
     const auto colon = authority.find(':');
-    out.host = lower(authority.substr(0, colon));
+    out.host = to_lower(authority.substr(0, colon));
     if (colon != std::string_view::npos) out.port = authority.substr(colon + 1);
   }
   if (out.host.empty() || out.host.find_first_of(" \t\r\n") != std::string::npos) {
