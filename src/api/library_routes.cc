@@ -39,6 +39,7 @@ HttpResponse sync_error_response(SyncError error) {
       return error_response(400, "Audible account not connected");
     case SyncError::kReauthRequired:
     case SyncError::kUnavailable:
+    case SyncError::kStoreUnavailable:
       return error_response(503, "audible_service_unavailable");
     case SyncError::kInternal:
       return error_response(500, "internal_error");
@@ -47,17 +48,18 @@ HttpResponse sync_error_response(SyncError error) {
 }
 
 // Marks the books the user owns, from the stored library.
-bool mark_owned(LibraryStore& library, const std::string& user_id, std::vector<Audiobook>& books) {
+std::expected<void, StoreError> mark_owned(LibraryStore& library, const std::string& user_id,
+                                           std::vector<Audiobook>& books) {
   std::vector<std::string> asins;
   for (const auto& book : books) asins.push_back(book.asin);
   auto owned = library.owned(user_id, asins);
   if (!owned) {
     log::error("library read failed",
                {{"user_id", user_id}, {"error_type", owned.error().message}});
-    return false;
+    return std::unexpected(owned.error());
   }
   for (auto& book : books) book.is_owned = owned->contains(book.asin);
-  return true;
+  return {};
 }
 
 }  // namespace
@@ -84,10 +86,10 @@ std::vector<Route> library_routes(const Settings& settings, LibrarySync& sync,
     const auto limit = int_param(request.query, "limit", 20, 1, 100);
     if (!skip || !limit) return error_response(422, "invalid_parameters");
     const auto account = accounts.find(request.user.id);
-    if (!account) return error_response(500, "internal_error");
+    if (!account) return store_error_response(account.error());
     if (!*account) return error_response(400, "Audible account not connected");
     const auto books = library.page(request.user.id, *skip, *limit);
-    if (!books) return error_response(500, "internal_error");
+    if (!books) return store_error_response(books.error());
     return books_response(*books);
   };
 
@@ -102,7 +104,9 @@ std::vector<Route> library_routes(const Settings& settings, LibrarySync& sync,
       log::warning("catalog search failed", {{"error_type", books.error().reason}});
       return error_response(503, "audible_service_unavailable");
     }
-    if (!mark_owned(library, request.user.id, *books)) return error_response(500, "internal_error");
+    if (auto marked = mark_owned(library, request.user.id, *books); !marked) {
+      return store_error_response(marked.error());
+    }
     return books_response(*books);
   };
 
@@ -116,7 +120,9 @@ std::vector<Route> library_routes(const Settings& settings, LibrarySync& sync,
     }
     if (!*book) return error_response(404, "audiobook_not_found");
     std::vector<Audiobook> one{**book};
-    if (!mark_owned(library, request.user.id, one)) return error_response(500, "internal_error");
+    if (auto marked = mark_owned(library, request.user.id, one); !marked) {
+      return store_error_response(marked.error());
+    }
     return json_response(200, to_json(one.front()));
   };
 
@@ -145,7 +151,9 @@ std::vector<Route> library_routes(const Settings& settings, LibrarySync& sync,
        .summary = "The synced library, newest purchase first",
        .query_params = {{"skip", "integer", "items to skip, from 0"},
                         {"limit", "integer", "items to return, 1 to 100 (20)"}},
-       .errors = {{400, "Audible account not connected"}, {422, "invalid_parameters"}},
+       .errors = {{400, "Audible account not connected"},
+                  {422, "invalid_parameters"},
+                  {503, "audible_service_unavailable"}},
        .handler = std::move(library_handler)},
       {.method = "GET",
        .pattern = "/api/v1/user/audible/search",

@@ -22,7 +22,7 @@ HttpResponse connect_error_response(ConnectError error) {
     case ConnectError::kProviderRejected:
       return error_response(400, "audible_oauth_failed");
     case ConnectError::kProviderUnavailable:
-    case ConnectError::kStateStoreUnavailable:
+    case ConnectError::kStoreUnavailable:
       return error_response(503, "audible_service_unavailable");
     case ConnectError::kInternal:
       return error_response(500, "internal_error");
@@ -37,7 +37,7 @@ HttpResponse authorize(ConnectFlow& flow, RouteRequest& request) {
   const auto start = flow.begin(request.user);
   if (!start) {
     m.oauth_authorize_errors_total.inc();
-    return start.error() == ConnectError::kStateStoreUnavailable
+    return start.error() == ConnectError::kStoreUnavailable
                ? error_response(503, "audible_service_unavailable")
                : error_response(500, "failed_to_generate_oauth_url");
   }
@@ -80,7 +80,7 @@ HttpResponse connected(AccountStore& accounts, RouteRequest& request) {
   if (!account) {
     log::error("account read failed",
                {{"user_id", request.user.id}, {"error_type", account.error().message}});
-    return error_response(500, "internal_error");
+    return store_error_response(account.error());
   }
   if (!*account) return json_response(200, {{"connected", false}});
   const auto& a = **account;
@@ -97,9 +97,15 @@ HttpResponse connected(AccountStore& accounts, RouteRequest& request) {
 HttpResponse disconnect(ConnectFlow& flow, RouteRequest& request) {
   const auto done = flow.disconnect(request.user);
   if (done) return json_response(200, {{"status", "disconnected"}});
-  return done.error() == DisconnectError::kNotConnected
-             ? error_response(404, "No Audible account connected")
-             : error_response(500, "internal_error");
+  switch (done.error()) {
+    case DisconnectError::kNotConnected:
+      return error_response(404, "No Audible account connected");
+    case DisconnectError::kStoreUnavailable:
+      return error_response(503, "audible_service_unavailable");
+    case DisconnectError::kInternal:
+      break;
+  }
+  return error_response(500, "internal_error");
 }
 
 }  // namespace
@@ -115,6 +121,7 @@ std::vector<Route> oauth_routes(ConnectFlow& flow, AccountStore& accounts,
        .json_body = true,
        .blocking = state_store_blocks,
        .errors = {{503, "audible_integration_not_configured"},
+                  {503, "audible_service_unavailable"},
                   {500, "failed_to_generate_oauth_url"}},
        .handler = [&flow](RouteRequest& request) { return authorize(flow, request); }},
       {.method = "POST",
@@ -132,11 +139,12 @@ std::vector<Route> oauth_routes(ConnectFlow& flow, AccountStore& accounts,
       {.method = "GET",
        .pattern = "/api/v1/user/audible/connected",
        .summary = "Whether the user has linked an Audible account, and its sync state",
+       .errors = {{503, "audible_service_unavailable"}},
        .handler = [&accounts](RouteRequest& request) { return connected(accounts, request); }},
       {.method = "POST",
        .pattern = "/api/v1/user/audible/disconnect",
        .summary = "Unlink: revoke at the provider (best effort) and delete the account",
-       .errors = {{404, "No Audible account connected"}},
+       .errors = {{404, "No Audible account connected"}, {503, "audible_service_unavailable"}},
        .handler = [&flow](RouteRequest& request) { return disconnect(flow, request); }},
   };
 }

@@ -4,6 +4,11 @@
 
 namespace ac {
 
+HttpResponse store_error_response(const StoreError& error) {
+  return error.unavailable() ? error_response(503, "audible_service_unavailable")
+                             : error_response(500, "internal_error");
+}
+
 HttpResponse json_response(int status, const nlohmann::json& body) {
   HttpResponse response;
   response.status = status;

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "http/message.h"
+#include "store/store_error.h"
 
 namespace ac {
 
@@ -21,6 +22,10 @@ void append_json_string(std::string& out, std::string_view text);
 
 // {"detail": "<code>"}, the only shape an error takes.
 HttpResponse error_response(int status, std::string_view detail);
+
+// A store failure: 503 audible_service_unavailable when the database is unreachable (it will be
+// back), 500 internal_error otherwise.
+HttpResponse store_error_response(const StoreError& error);
 
 // Unix seconds as ISO 8601 UTC ("2026-01-27T10:00:00Z"); null when absent.
 nlohmann::json iso8601(std::optional<std::int64_t> unix_seconds);

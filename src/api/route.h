@@ -16,6 +16,8 @@
 namespace ac {
 
 enum class RateClass { kAuthorize, kCallback, kSearch, kGeneral };
+// The class's stable name, part of the rate-limit keys that instances share.
+std::string_view rate_class_name(RateClass rate_class);
 
 struct RouteRequest {
   const HttpRequest& http;

@@ -103,7 +103,22 @@ ServiceApp::Match ServiceApp::match(const HttpRequest& request) const {
 
 bool ServiceApp::handles_inline(const HttpRequest& request) const {
   const auto found = match(request);
-  return found.route == nullptr || !found.route->blocking;
+  if (found.route == nullptr) return true;
+  return !found.route->blocking && !(found.route->needs_user && limiter_.blocks());
+}
+
+std::string_view rate_class_name(RateClass rate_class) {
+  switch (rate_class) {
+    case RateClass::kAuthorize:
+      return "authorize";
+    case RateClass::kCallback:
+      return "callback";
+    case RateClass::kSearch:
+      return "search";
+    case RateClass::kGeneral:
+      return "general";
+  }
+  return "general";
 }
 
 int ServiceApp::limit_for(RateClass rate_class) const {
@@ -136,7 +151,9 @@ HttpResponse ServiceApp::run_route(const Route& route, HttpRequest& request,
     if (!user.is_active) return error_response(400, "Inactive user");
     if (!user.has_premium_access()) return error_response(403, "audible_requires_premium");
 
-    const std::string key = std::to_string(static_cast<int>(route.rate_class)) + ":" + user.id;
+    std::string key(rate_class_name(route.rate_class));
+    key += ':';
+    key += user.id;
     const auto decision = limiter_.hit(key, limit_for(route.rate_class), unix_now());
     if (!decision.allowed) {
       HttpResponse response = error_response(429, "rate_limit_exceeded");

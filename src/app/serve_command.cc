@@ -8,19 +8,17 @@
 #include "api/ops_routes.h"
 #include "api/service_app.h"
 #include "app/commands.h"
+#include "app/shared_state.h"
 #include "auth/jwt_verifier.h"
 #include "config/settings.h"
 #include "crypto/token_cipher.h"
-#include "http/rate_limiter.h"
 #include "http/server.h"
 #include "net/http_client.h"
 #include "oauth/connect_flow.h"
-#include "oauth/memory_state_store.h"
 #include "oauth/provider_client.h"
 #include "oauth/token_keeper.h"
 #include "obs/log.h"
-#include "store/sqlite_account_store.h"
-#include "store/sqlite_library_store.h"
+#include "store/stores.h"
 
 namespace ac {
 namespace {
@@ -47,12 +45,6 @@ int run_serve(const EnvLookup& env, std::ostream& err) {
   if (!loaded) return fail(err, "config error: " + loaded.error());
   const Settings settings = std::move(*loaded);
   if (const auto blocker = serve_blocker(settings)) return fail(err, "cannot serve: " + *blocker);
-  if (!settings.database_url.starts_with("sqlite:///")) {
-    return fail(err, "DATABASE_URL: this build stores accounts in SQLite only (sqlite:///PATH)");
-  }
-  if (!settings.redis_url.empty()) {
-    return fail(err, "REDIS_URL: this build keeps states and rate limits in memory only");
-  }
   log::set_level(settings.log_level);
 
   auto verifier =
@@ -60,39 +52,47 @@ int run_serve(const EnvLookup& env, std::ostream& err) {
                                      settings.jwt_issuer, settings.jwt_audience});
   if (!verifier) return fail(err, verifier.error());
 
-  const std::string db_path = settings.database_url.substr(std::string_view("sqlite:///").size());
-  auto database = SqliteDatabase::open(db_path, kWorkerThreads);
-  if (!database) return fail(err, "DATABASE_URL: " + database.error().message);
-  const std::shared_ptr<SqliteDatabase> shared_database(std::move(*database));
-  SqliteAccountStore accounts(shared_database);
-  SqliteLibraryStore library(shared_database);
+  auto stores =
+      open_stores(settings.database, StoreOptions{.pool_size = settings.database_pool_size});
+  if (!stores) return fail(err, "DATABASE_URL: " + stores.error().message);
+  AccountStore& accounts = *stores->accounts;
+  LibraryStore& library = *stores->library;
 
   const TokenCipher cipher(settings.token_keys, settings.allow_plaintext_tokens);
   if (!cipher.encrypts()) {
     log::warning("AUDIBLE_TOKEN_ENCRYPTION_KEY is not set: tokens are stored in plaintext");
   }
-  MemoryStateStore states(std::chrono::seconds(settings.state_ttl_seconds));
+  auto shared = open_shared_state(settings);
+  if (!shared) return fail(err, shared.error());
   HttpClient http(settings.http);
   ProviderClient provider(settings, http);
-  ConnectFlow flow(settings, states, provider, cipher, accounts);
-  TokenKeeper tokens(accounts, provider, cipher);
+  ConnectFlow flow(settings, *shared->states, provider, cipher, accounts);
+  TokenKeeper tokens(accounts, provider, cipher, *shared->refresh_lock);
   AudibleApiClient api(settings, http);
   LibrarySync sync(accounts, library, tokens, api, settings.library_page_size);
   CatalogCache cache(std::chrono::seconds(settings.catalog_cache_seconds),
                      static_cast<std::size_t>(settings.catalog_cache_entries));
   Catalog catalog(api, cache);
-  MemoryRateLimiter limiter;
 
-  std::vector<Route> routes = oauth_routes(flow, accounts, /*state_store_blocks=*/false);
+  std::vector<Route> routes = oauth_routes(flow, accounts, shared->states->blocks());
   auto library_api = library_routes(settings, sync, library, accounts, catalog);
   routes.insert(routes.end(), library_api.begin(), library_api.end());
-  auto ops = ops_routes({{"store", [&accounts]() -> std::optional<std::string> {
-                            auto ok = accounts.ping();
-                            if (ok) return std::nullopt;
-                            return ok.error().message;
-                          }}});
+  std::vector<std::pair<std::string, ReadinessCheck>> checks{
+      {"store", [&accounts]() -> std::optional<std::string> {
+         auto ok = accounts.ping();
+         if (ok) return std::nullopt;
+         return ok.error().message;
+       }}};
+  if (shared->redis) {
+    checks.push_back({"redis", [redis = shared->redis]() -> std::optional<std::string> {
+                        auto ok = redis->ping();
+                        if (ok) return std::nullopt;
+                        return ok.error().reason;
+                      }});
+  }
+  auto ops = ops_routes(std::move(checks));
   routes.insert(routes.end(), ops.begin(), ops.end());
-  ServiceApp app(settings, *verifier, limiter, std::move(routes));
+  ServiceApp app(settings, *verifier, *shared->limiter, std::move(routes));
 
   ServerOptions options;
   options.host = settings.host;

@@ -5,6 +5,13 @@
 #include "obs/metrics.h"
 
 namespace ac {
+namespace {
+
+SyncError store_failure(const StoreError& error) {
+  return error.unavailable() ? SyncError::kStoreUnavailable : SyncError::kInternal;
+}
+
+}  // namespace
 
 LibrarySync::LibrarySync(AccountStore& accounts, LibraryStore& library, TokenKeeper& tokens,
                          AudibleApiClient& api, int page_size)
@@ -23,7 +30,7 @@ SyncError LibrarySync::fail(const std::string& user_id, const ApiError& error) {
 std::expected<SyncResult, SyncError> LibrarySync::sync(const std::string& user_id) {
   metrics::registry().api_library_sync_total.inc();
   auto account = accounts_.find(user_id);
-  if (!account) return std::unexpected(SyncError::kInternal);
+  if (!account) return std::unexpected(store_failure(account.error()));
   if (!*account) return std::unexpected(SyncError::kNotConnected);
   const std::optional<std::string> since = (*account)->library_state_token;
 
@@ -37,6 +44,8 @@ std::expected<SyncResult, SyncError> LibrarySync::sync(const std::string& user_i
       case TokenError::kUnavailable:
         return std::unexpected(
             fail(user_id, {ApiFailure::kUnavailable, "token refresh unavailable"}));
+      case TokenError::kStoreUnavailable:
+        return std::unexpected(SyncError::kStoreUnavailable);
       case TokenError::kInternal:
         return std::unexpected(SyncError::kInternal);
     }
@@ -76,11 +85,11 @@ std::expected<SyncResult, SyncError> LibrarySync::sync(const std::string& user_i
   if (!written) {
     log::error("library write failed",
                {{"user_id", user_id}, {"error_type", written.error().message}});
-    return std::unexpected(SyncError::kInternal);
+    return std::unexpected(store_failure(written.error()));
   }
   if (!*written) return std::unexpected(SyncError::kNotConnected);
   auto count = library_.count(user_id);
-  if (!count) return std::unexpected(SyncError::kInternal);
+  if (!count) return std::unexpected(store_failure(count.error()));
   log::info(
       "library synced",
       {{"user_id", user_id}, {"incremental", since.has_value()}, {"audiobooks_count", *count}});

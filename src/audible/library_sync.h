@@ -15,7 +15,13 @@
 
 namespace ac {
 
-enum class SyncError { kNotConnected, kReauthRequired, kUnavailable, kInternal };
+enum class SyncError {
+  kNotConnected,
+  kReauthRequired,
+  kUnavailable,       // the provider could not be reached
+  kStoreUnavailable,  // the database could not be reached
+  kInternal,
+};
 
 struct SyncResult {
   std::int64_t audiobooks_count = 0;

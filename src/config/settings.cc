@@ -6,7 +6,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "config/database_url.h"
 #include "config/url.h"
+#include "redis/redis_url.h"
 #include "util/text.h"
 
 namespace ac {
@@ -181,17 +183,15 @@ void load_process(const EnvReader& env, Settings& s) {
   s.host = env.text_or("HOST", s.host);
   s.port = env.integer("PORT", s.port, 0, 65535);
   s.database_url = env.text_or("DATABASE_URL", s.database_url);
-  const bool sqlite = s.database_url.starts_with("sqlite:///") && s.database_url.size() > 10;
-  const bool postgres =
-      s.database_url.starts_with("postgresql://") || s.database_url.starts_with("postgres://");
-  if (!sqlite && !postgres) {
-    throw SettingError{"DATABASE_URL must be sqlite:///PATH or postgresql://... (got \"" +
-                       redact_url_password(s.database_url) + "\")"};
-  }
+  auto database = parse_database_url(s.database_url);
+  if (!database) throw SettingError{database.error()};
+  s.database = std::move(*database);
+  s.database_pool_size = env.integer("DATABASE_POOL_SIZE", s.database_pool_size, 1, 1000);
   s.redis_url = env.text_or("REDIS_URL", "");
-  if (!s.redis_url.empty() && !s.redis_url.starts_with("redis://")) {
-    throw SettingError{"REDIS_URL must be redis://[:password@]host[:port][/db] (got \"" +
-                       redact_url_password(s.redis_url) + "\")"};
+  if (!s.redis_url.empty()) {
+    auto redis = parse_redis_url(s.redis_url);
+    if (!redis) throw SettingError{"REDIS_URL: " + redis.error()};
+    s.redis = std::move(*redis);
   }
   if (s.rate_limit_storage == RateLimitStorage::kRedis && s.redis_url.empty()) {
     throw SettingError{"AUDIBLE_RATE_LIMIT_STORAGE=redis needs REDIS_URL"};

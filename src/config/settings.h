@@ -6,9 +6,11 @@
 #include <optional>
 #include <string>
 
+#include "config/database_url.h"
 #include "config/env.h"
 #include "crypto/multi_fernet.h"
 #include "crypto/secret.h"
+#include "redis/redis_url.h"
 
 namespace ac {
 
@@ -64,8 +66,11 @@ struct Settings {
   // Process.
   std::string host = "127.0.0.1";
   int port = 8000;
-  std::string database_url = "sqlite:///./data/audible-connect.db";
-  std::string redis_url;
+  std::string database_url = "sqlite:///./data/audible-connect.db";  // as given, for display
+  DatabaseUrl database{DatabaseUrl::Kind::kSqlite, "./data/audible-connect.db", ""};
+  int database_pool_size = 10;    // DATABASE_POOL_SIZE: connections per instance
+  std::string redis_url;          // as given, for display (with its password redacted)
+  std::optional<RedisUrl> redis;  // parsed; nullopt when REDIS_URL is unset
   std::string log_level = "info";
   std::string tls_cert_file;
   std::string tls_key_file;

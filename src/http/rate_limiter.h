@@ -15,12 +15,16 @@ struct RateDecision {
   int retry_after_seconds = 0;  // when refused: until the window ends
 };
 
+// Thread-safe. Keys are stable names ("authorize:USER"), since instances of different versions
+// may share them.
 class RateLimiter {
  public:
   virtual ~RateLimiter() = default;
   // Counts one request under `key` and says whether it is within `limit_per_minute`.
   virtual RateDecision hit(std::string_view key, int limit_per_minute,
                            std::int64_t now_seconds) = 0;
+  // Whether hit() may wait on the network, so that callers keep it off the I/O threads.
+  virtual bool blocks() const { return true; }
 };
 
 // One process's counters. Stale windows are dropped once the map has doubled since the last
@@ -28,6 +32,7 @@ class RateLimiter {
 class MemoryRateLimiter final : public RateLimiter {
  public:
   RateDecision hit(std::string_view key, int limit_per_minute, std::int64_t now_seconds) override;
+  bool blocks() const override { return false; }
 
  private:
   struct Window {

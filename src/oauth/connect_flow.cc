@@ -33,7 +33,7 @@ std::expected<AuthorizationStart, ConnectError> ConnectFlow::begin(const User& u
   if (auto stored = states_.put(start.state, user.id, verifier); !stored) {
     log::error("state store unavailable",
                {{"user_id", user.id}, {"error_type", describe(stored.error())}});
-    return std::unexpected(ConnectError::kStateStoreUnavailable);
+    return std::unexpected(ConnectError::kStoreUnavailable);
   }
   start.auth_url = provider_.authorize_url(start.state, start.code_challenge);
   log::debug("authorization started",
@@ -48,7 +48,7 @@ std::expected<AccountRecord, ConnectError> ConnectFlow::complete(const User& use
   if (!verifier) {
     if (verifier.error() == StateError::kUnavailable) {
       log::error("state store unavailable", {{"user_id", user.id}});
-      return std::unexpected(ConnectError::kStateStoreUnavailable);
+      return std::unexpected(ConnectError::kStoreUnavailable);
     }
     m.oauth_state_validation_failures_total.inc();
     log::warning("CSRF state validation failed", {{"user_id", user.id},
@@ -100,7 +100,8 @@ std::expected<AccountRecord, ConnectError> ConnectFlow::store_grant(const User& 
   if (!stored) {
     log::error("account write failed",
                {{"user_id", user.id}, {"error_type", stored.error().message}});
-    return std::unexpected(ConnectError::kInternal);
+    return std::unexpected(stored.error().unavailable() ? ConnectError::kStoreUnavailable
+                                                        : ConnectError::kInternal);
   }
   log::info("Audible account connected",
             {{"user_id", user.id}, {"audible_user_id", stored->audible_user_id}});
@@ -112,7 +113,8 @@ std::expected<void, DisconnectError> ConnectFlow::disconnect(const User& user) {
   if (!account) {
     log::error("account read failed",
                {{"user_id", user.id}, {"error_type", account.error().message}});
-    return std::unexpected(DisconnectError::kInternal);
+    return std::unexpected(account.error().unavailable() ? DisconnectError::kStoreUnavailable
+                                                         : DisconnectError::kInternal);
   }
   if (!*account) return std::unexpected(DisconnectError::kNotConnected);
 
@@ -134,7 +136,8 @@ std::expected<void, DisconnectError> ConnectFlow::disconnect(const User& user) {
   if (!removed) {
     log::error("account delete failed",
                {{"user_id", user.id}, {"error_type", removed.error().message}});
-    return std::unexpected(DisconnectError::kInternal);
+    return std::unexpected(removed.error().unavailable() ? DisconnectError::kStoreUnavailable
+                                                         : DisconnectError::kInternal);
   }
   if (!*removed) return std::unexpected(DisconnectError::kNotConnected);  // a concurrent disconnect
   log::info("Audible account disconnected", {{"user_id", user.id}});

@@ -36,11 +36,11 @@ enum class ConnectError {
   kDenied,               // the provider sent an error: the user said no
   kProviderRejected,     // the provider refused the code
   kProviderUnavailable,  // the provider could not be reached or answered nonsense
-  kStateStoreUnavailable,
-  kInternal,  // encryption or store failure
+  kStoreUnavailable,     // the state store or the database could not be reached
+  kInternal,             // encryption or store failure
 };
 
-enum class DisconnectError { kNotConnected, kInternal };
+enum class DisconnectError { kNotConnected, kStoreUnavailable, kInternal };
 
 class ConnectFlow {
  public:

@@ -29,6 +29,7 @@ class MemoryStateStore final : public StateStore {
                                       const PkceVerifier& verifier) override;
   std::expected<PkceVerifier, StateError> consume(std::string_view state,
                                                   std::string_view user_id) override;
+  bool blocks() const override { return false; }
 
   // Entries held, used ones included until the sweep reaches them.
   std::size_t size() const;

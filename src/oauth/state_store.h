@@ -21,9 +21,12 @@ enum class StateError {
 // The reason goes to the log; callers answer every rejection the same way.
 std::string_view describe(StateError error);
 
+// Thread-safe.
 class StateStore {
  public:
   virtual ~StateStore() = default;
+  // Whether calls may wait on the network, so that callers keep them off the I/O threads.
+  virtual bool blocks() const { return true; }
 
   virtual std::expected<void, StateError> put(std::string_view state, std::string_view user_id,
                                               const PkceVerifier& verifier) = 0;

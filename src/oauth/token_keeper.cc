@@ -11,24 +11,16 @@ bool fresh(const AccountRecord& account) {
   return account.expires_at - unix_now() > kRefreshMarginSeconds;
 }
 
+TokenError store_failure(const StoreError& error) {
+  log::error("account store failed", {{"error_type", error.message}});
+  return error.unavailable() ? TokenError::kStoreUnavailable : TokenError::kInternal;
+}
+
 }  // namespace
 
 TokenKeeper::TokenKeeper(AccountStore& accounts, ProviderClient& provider,
-                         const TokenCipher& cipher)
-    : accounts_(accounts), provider_(provider), cipher_(cipher) {}
-
-std::shared_ptr<std::mutex> TokenKeeper::lock_for(const std::string& user_id) {
-  std::lock_guard guard(locks_mutex_);
-  auto& slot = locks_[user_id];
-  auto lock = slot.lock();
-  if (!lock) {
-    lock = std::make_shared<std::mutex>();
-    slot = lock;
-  }
-  if (locks_.size() > 1024)
-    std::erase_if(locks_, [](const auto& entry) { return entry.second.expired(); });
-  return lock;
-}
+                         const TokenCipher& cipher, RefreshLock& refresh_lock)
+    : accounts_(accounts), provider_(provider), cipher_(cipher), refresh_lock_(refresh_lock) {}
 
 std::expected<Secret, TokenError> TokenKeeper::open_access(const AccountRecord& account) {
   auto opened = cipher_.open(account.access_token);
@@ -43,15 +35,21 @@ std::expected<Secret, TokenError> TokenKeeper::open_access(const AccountRecord& 
 
 std::expected<Secret, TokenError> TokenKeeper::access_token(const std::string& user_id) {
   auto account = accounts_.find(user_id);
-  if (!account) return std::unexpected(TokenError::kInternal);
+  if (!account) return std::unexpected(store_failure(account.error()));
   if (!*account) return std::unexpected(TokenError::kNotConnected);
   if (fresh(**account)) return open_access(**account);
 
-  // One refresh per account: whoever waits here finds the token the first one stored.
-  const auto lock = lock_for(user_id);
-  std::lock_guard guard(*lock);
+  // One refresh per account: whoever waits here finds the tokens the holder stored.
+  const auto held = refresh_lock_.acquire(user_id);
+  if (!held) {
+    log::warning("refresh lock not acquired",
+                 {{"user_id", user_id}, {"error_type", describe(held.error())}});
+    return std::unexpected(held.error() == RefreshLockError::kTimeout
+                               ? TokenError::kUnavailable
+                               : TokenError::kStoreUnavailable);
+  }
   account = accounts_.find(user_id);
-  if (!account) return std::unexpected(TokenError::kInternal);
+  if (!account) return std::unexpected(store_failure(account.error()));
   if (!*account) return std::unexpected(TokenError::kNotConnected);
   if (fresh(**account)) return open_access(**account);
   return refresh_locked(**account);
@@ -78,8 +76,8 @@ std::expected<Secret, TokenError> TokenKeeper::refresh_locked(const AccountRecor
     }
     // Only if the stored refresh token is still the one that failed: another instance may have
     // refreshed (and rotated it) meanwhile.
-    auto marked = accounts_.mark_reauth_required(account.user_id, account.refresh_token);
-    if (!marked) return std::unexpected(TokenError::kInternal);
+    auto marked = accounts_.mark_reauth_required(account.user_id, account.token_version);
+    if (!marked) return std::unexpected(store_failure(marked.error()));
     if (*marked) return std::unexpected(TokenError::kReauthRequired);
     auto current = accounts_.find(account.user_id);
     if (current && *current && fresh(**current)) return open_access(**current);
@@ -96,15 +94,15 @@ std::expected<Secret, TokenError> TokenKeeper::refresh_locked(const AccountRecor
     m.token_encryption_errors_total.inc();
     return std::unexpected(TokenError::kInternal);
   }
-  auto updated = accounts_.update_tokens(account.user_id, account.version, *access_sealed,
+  auto updated = accounts_.update_tokens(account.user_id, account.token_version, *access_sealed,
                                          *refresh_sealed, unix_now() + grant->expires_in);
   if (!updated) {
-    log::error("storing refreshed tokens failed",
-               {{"user_id", account.user_id}, {"error_type", updated.error().message}});
-    return std::unexpected(TokenError::kInternal);
+    log::error("storing refreshed tokens failed", {{"user_id", account.user_id}});
+    return std::unexpected(store_failure(updated.error()));
   }
   if (!*updated) {
-    // Reconnected or refreshed elsewhere meanwhile: what is stored now wins.
+    // Reconnected meanwhile (a refresh elsewhere would have waited for our lock): what is stored
+    // now wins.
     auto current = accounts_.find(account.user_id);
     if (!current || !*current) return std::unexpected(TokenError::kNotConnected);
     return open_access(**current);

@@ -1,13 +1,17 @@
 #pragma once
 
 // Linked Audible accounts (CONTRACT.md section 7): the seeds' UserAudibleAccount plus the library
-// state token and a version that goes up with every write.
+// state token, a version that goes up with every write, and a token version that goes up only
+// when the tokens change (a connect or a refresh). Implementations are safe to call from many
+// threads at once; every call is one transaction and may block.
 
 #include <cstdint>
 #include <expected>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "store/store_error.h"
 
 namespace ac {
 
@@ -23,10 +27,9 @@ struct AccountRecord {
   std::string sync_status = "never_synced";
   std::optional<std::string> library_state_token;
   std::int64_t version = 0;
-};
-
-struct StoreError {
-  std::string message;  // for the log
+  // Changes with the tokens only, so that a sync's bookkeeping never makes a refresh lose the
+  // tokens the provider just issued (a rotated refresh token is the only one that still works).
+  std::int64_t token_version = 0;
 };
 
 class AccountStore {
@@ -36,23 +39,25 @@ class AccountStore {
   virtual std::expected<std::optional<AccountRecord>, StoreError> find(
       std::string_view user_id) = 0;
   // Inserts the account, or replaces the user's earlier one whole (a reconnect). Returns it as
-  // stored, with its new version.
+  // stored, with its new version and token version (both above any the user had before).
   virtual std::expected<AccountRecord, StoreError> connect(AccountRecord record) = 0;
   // Removes the account and everything stored for it; false when there was none.
   virtual std::expected<bool, StoreError> remove(std::string_view user_id) = 0;
-  // Stores refreshed tokens, only if the account is still at `expected_version` (nobody else
-  // refreshed or reconnected meanwhile). nullopt when it is not, or is gone.
+  // Stores refreshed tokens, only if the account's tokens are still those at
+  // `expected_token_version` (nobody else refreshed or reconnected meanwhile; other writes do not
+  // matter). nullopt when they are not, or the account is gone.
   virtual std::expected<std::optional<AccountRecord>, StoreError> update_tokens(
-      std::string_view user_id, std::int64_t expected_version, const std::string& access_token,
-      const std::string& refresh_token, std::int64_t expires_at) = 0;
+      std::string_view user_id, std::int64_t expected_token_version,
+      const std::string& access_token, const std::string& refresh_token,
+      std::int64_t expires_at) = 0;
   // A failed sync: the library stays as it was; the account says why.
   virtual std::expected<void, StoreError> record_sync_failure(std::string_view user_id,
                                                               std::string_view sync_status,
                                                               std::string_view error) = 0;
-  // Marks the account reauth_required ("Token refresh failed"), only if its stored refresh token
-  // is still `failed_refresh_token`; false when another refresh replaced it meanwhile.
+  // Marks the account reauth_required ("Token refresh failed"), only if its tokens are still those
+  // at `failed_token_version`; false when a refresh or a reconnect replaced them meanwhile.
   virtual std::expected<bool, StoreError> mark_reauth_required(
-      std::string_view user_id, const std::string& failed_refresh_token) = 0;
+      std::string_view user_id, std::int64_t failed_token_version) = 0;
   // Answers when the store is reachable.
   virtual std::expected<void, StoreError> ping() = 0;
 };

@@ -5,7 +5,7 @@ namespace {
 
 constexpr std::string_view kColumns =
     "user_id, audible_user_id, access_token, refresh_token, expires_at, connected_at, synced_at, "
-    "last_sync_error, sync_status, library_state_token, version";
+    "last_sync_error, sync_status, library_state_token, version, token_version";
 
 AccountRecord read_account(const SqliteStatement& row) {
   AccountRecord a;
@@ -20,6 +20,7 @@ AccountRecord read_account(const SqliteStatement& row) {
   a.sync_status = row.text(8);
   a.library_state_token = row.optional_text(9);
   a.version = row.integer(10);
+  a.token_version = row.integer(11);
   return a;
 }
 
@@ -39,18 +40,21 @@ std::expected<std::optional<AccountRecord>, StoreError> select_account(sqlite3* 
 std::expected<std::optional<AccountRecord>, StoreError> SqliteAccountStore::find(
     std::string_view user_id) {
   auto lease = database_->acquire();
-  return select_account(lease.get(), user_id);
+  if (!lease) return std::unexpected(lease.error());
+  return select_account(lease->get(), user_id);
 }
 
 std::expected<AccountRecord, StoreError> SqliteAccountStore::connect(AccountRecord record) {
   auto lease = database_->acquire();
-  sqlite3* db = lease.get();
+  if (!lease) return std::unexpected(lease.error());
+  sqlite3* db = lease->get();
   return sqlite_transaction<AccountRecord>(db, [&]() -> std::expected<AccountRecord, StoreError> {
     auto previous = select_account(db, record.user_id);
     if (!previous) return std::unexpected(previous.error());
     record.version = *previous ? (*previous)->version + 1 : 1;
+    record.token_version = *previous ? (*previous)->token_version + 1 : 1;
     SqliteStatement upsert(db, "INSERT OR REPLACE INTO accounts (" + std::string(kColumns) +
-                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     upsert.bind(1, record.user_id)
         .bind(2, record.audible_user_id)
         .bind(3, record.access_token)
@@ -61,7 +65,8 @@ std::expected<AccountRecord, StoreError> SqliteAccountStore::connect(AccountReco
         .bind(8, record.last_sync_error)
         .bind(9, record.sync_status)
         .bind(10, record.library_state_token)
-        .bind(11, record.version);
+        .bind(11, record.version)
+        .bind(12, record.token_version);
     if (auto done = upsert.run(); !done) return std::unexpected(done.error());
     return record;
   });
@@ -69,7 +74,8 @@ std::expected<AccountRecord, StoreError> SqliteAccountStore::connect(AccountReco
 
 std::expected<bool, StoreError> SqliteAccountStore::remove(std::string_view user_id) {
   auto lease = database_->acquire();
-  sqlite3* db = lease.get();
+  if (!lease) return std::unexpected(lease.error());
+  sqlite3* db = lease->get();
   return sqlite_transaction<bool>(db, [&]() -> std::expected<bool, StoreError> {
     SqliteStatement erase(db, "DELETE FROM accounts WHERE user_id = ?");
     erase.bind(1, user_id);
@@ -79,21 +85,23 @@ std::expected<bool, StoreError> SqliteAccountStore::remove(std::string_view user
 }
 
 std::expected<std::optional<AccountRecord>, StoreError> SqliteAccountStore::update_tokens(
-    std::string_view user_id, std::int64_t expected_version, const std::string& access_token,
+    std::string_view user_id, std::int64_t expected_token_version, const std::string& access_token,
     const std::string& refresh_token, std::int64_t expires_at) {
   auto lease = database_->acquire();
-  sqlite3* db = lease.get();
+  if (!lease) return std::unexpected(lease.error());
+  sqlite3* db = lease->get();
   return sqlite_transaction<std::optional<AccountRecord>>(
       db, [&]() -> std::expected<std::optional<AccountRecord>, StoreError> {
         SqliteStatement update(db,
                                "UPDATE accounts SET access_token = ?, refresh_token = ?, "
-                               "expires_at = ?, version = version + 1 "
-                               "WHERE user_id = ? AND version = ?");
+                               "expires_at = ?, version = version + 1, "
+                               "token_version = token_version + 1 "
+                               "WHERE user_id = ? AND token_version = ?");
         update.bind(1, access_token)
             .bind(2, refresh_token)
             .bind(3, expires_at)
             .bind(4, user_id)
-            .bind(5, expected_version);
+            .bind(5, expected_token_version);
         if (auto done = update.run(); !done) return std::unexpected(done.error());
         if (sqlite3_changes(db) == 0) return std::optional<AccountRecord>();
         return select_account(db, user_id);
@@ -103,7 +111,8 @@ std::expected<std::optional<AccountRecord>, StoreError> SqliteAccountStore::upda
 std::expected<void, StoreError> SqliteAccountStore::record_sync_failure(
     std::string_view user_id, std::string_view sync_status, std::string_view error) {
   auto lease = database_->acquire();
-  SqliteStatement update(lease.get(),
+  if (!lease) return std::unexpected(lease.error());
+  SqliteStatement update(lease->get(),
                          "UPDATE accounts SET sync_status = ?, last_sync_error = ?, "
                          "version = version + 1 WHERE user_id = ?");
   update.bind(1, sync_status).bind(2, error).bind(3, user_id);
@@ -111,20 +120,22 @@ std::expected<void, StoreError> SqliteAccountStore::record_sync_failure(
 }
 
 std::expected<bool, StoreError> SqliteAccountStore::mark_reauth_required(
-    std::string_view user_id, const std::string& failed_refresh_token) {
+    std::string_view user_id, std::int64_t failed_token_version) {
   auto lease = database_->acquire();
-  SqliteStatement update(lease.get(),
+  if (!lease) return std::unexpected(lease.error());
+  SqliteStatement update(lease->get(),
                          "UPDATE accounts SET sync_status = 'reauth_required', "
                          "last_sync_error = 'Token refresh failed', version = version + 1 "
-                         "WHERE user_id = ? AND refresh_token = ?");
-  update.bind(1, user_id).bind(2, failed_refresh_token);
+                         "WHERE user_id = ? AND token_version = ?");
+  update.bind(1, user_id).bind(2, failed_token_version);
   if (auto done = update.run(); !done) return std::unexpected(done.error());
-  return sqlite3_changes(lease.get()) > 0;
+  return sqlite3_changes(lease->get()) > 0;
 }
 
 std::expected<void, StoreError> SqliteAccountStore::ping() {
   auto lease = database_->acquire();
-  SqliteStatement probe(lease.get(), "SELECT 1");
+  if (!lease) return std::unexpected(lease.error());
+  SqliteStatement probe(lease->get(), "SELECT 1");
   auto row = probe.step();
   if (!row) return std::unexpected(row.error());
   return {};

@@ -16,13 +16,14 @@ class SqliteAccountStore final : public AccountStore {
   std::expected<AccountRecord, StoreError> connect(AccountRecord record) override;
   std::expected<bool, StoreError> remove(std::string_view user_id) override;
   std::expected<std::optional<AccountRecord>, StoreError> update_tokens(
-      std::string_view user_id, std::int64_t expected_version, const std::string& access_token,
-      const std::string& refresh_token, std::int64_t expires_at) override;
+      std::string_view user_id, std::int64_t expected_token_version,
+      const std::string& access_token, const std::string& refresh_token,
+      std::int64_t expires_at) override;
   std::expected<void, StoreError> record_sync_failure(std::string_view user_id,
                                                       std::string_view sync_status,
                                                       std::string_view error) override;
-  std::expected<bool, StoreError> mark_reauth_required(
-      std::string_view user_id, const std::string& failed_refresh_token) override;
+  std::expected<bool, StoreError> mark_reauth_required(std::string_view user_id,
+                                                       std::int64_t failed_token_version) override;
   std::expected<void, StoreError> ping() override;
 
  private:

@@ -7,8 +7,22 @@
 namespace ac {
 namespace {
 
+// Busy past the busy timeout, or the file cannot be read: the database is there but not usable
+// now, which callers answer with 503. Anything else is a bug or bad data.
+StoreErrorKind kind_of(int code) {
+  switch (code & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+      return StoreErrorKind::kUnavailable;
+    default:
+      return StoreErrorKind::kInternal;
+  }
+}
+
 StoreError error_of(sqlite3* db, std::string_view what) {
-  return StoreError{std::string(what) + ": " + sqlite3_errmsg(db)};
+  return StoreError{std::string(what) + ": " + sqlite3_errmsg(db), kind_of(sqlite3_errcode(db))};
 }
 
 }  // namespace
@@ -99,13 +113,14 @@ std::optional<double> SqliteStatement::optional_real(int column) const {
 }
 
 std::expected<std::unique_ptr<SqliteDatabase>, StoreError> SqliteDatabase::open(
-    const std::string& path, int connections) {
+    const std::string& path, int connections, std::chrono::milliseconds acquire_timeout) {
   std::error_code ec;
   const auto parent = std::filesystem::path(path).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent, ec);
   if (ec) return std::unexpected(StoreError{"cannot create " + parent.string()});
 
   std::unique_ptr<SqliteDatabase> database(new SqliteDatabase());
+  database->acquire_timeout_ = acquire_timeout;
   for (int i = 0; i < std::max(1, connections); ++i) {
     sqlite3* db = nullptr;
     const int rc =
@@ -136,9 +151,12 @@ SqliteDatabase::~SqliteDatabase() {
   for (sqlite3* db : all_) sqlite3_close(db);
 }
 
-SqliteDatabase::Lease SqliteDatabase::acquire() {
+std::expected<SqliteDatabase::Lease, StoreError> SqliteDatabase::acquire() {
   std::unique_lock lock(mutex_);
-  available_.wait(lock, [&] { return !idle_.empty(); });
+  if (!available_.wait_for(lock, acquire_timeout_, [&] { return !idle_.empty(); })) {
+    return std::unexpected(
+        StoreError{"no database connection free in time", StoreErrorKind::kUnavailable});
+  }
   sqlite3* db = idle_.back();
   idle_.pop_back();
   return Lease(*this, db);
@@ -154,7 +172,7 @@ std::expected<void, StoreError> SqliteDatabase::exec(sqlite3* db, std::string_vi
   const std::string text(sql);
   char* message = nullptr;
   if (sqlite3_exec(db, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-    StoreError error{message ? message : "sqlite error"};
+    StoreError error{message ? message : "sqlite error", kind_of(sqlite3_errcode(db))};
     sqlite3_free(message);
     return std::unexpected(error);
   }

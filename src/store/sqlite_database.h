@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <expected>
@@ -12,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "store/account_store.h"
@@ -55,24 +57,32 @@ class SqliteStatement {
 
 class SqliteDatabase {
  public:
-  // `path` is the file; its directory is created when missing.
-  static std::expected<std::unique_ptr<SqliteDatabase>, StoreError> open(const std::string& path,
-                                                                         int connections);
+  // `path` is the file; its directory is created when missing. acquire() waits for a free
+  // connection at most `acquire_timeout`.
+  static std::expected<std::unique_ptr<SqliteDatabase>, StoreError> open(
+      const std::string& path, int connections,
+      std::chrono::milliseconds acquire_timeout = std::chrono::seconds(5));
   ~SqliteDatabase();
 
+  // A connection for one caller; given back when the lease goes.
   class Lease {
    public:
-    Lease(SqliteDatabase& owner, sqlite3* db) : owner_(owner), db_(db) {}
-    ~Lease() { owner_.give_back(db_); }
+    Lease(SqliteDatabase& owner, sqlite3* db) : owner_(&owner), db_(db) {}
+    ~Lease() {
+      if (db_ != nullptr) owner_->give_back(db_);
+    }
+    Lease(Lease&& other) noexcept : owner_(other.owner_), db_(std::exchange(other.db_, nullptr)) {}
+    Lease& operator=(Lease&&) = delete;
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
     sqlite3* get() const { return db_; }
 
    private:
-    SqliteDatabase& owner_;
+    SqliteDatabase* owner_;
     sqlite3* db_;
   };
-  Lease acquire();
+  // kUnavailable when every connection stayed busy for the whole acquire timeout.
+  std::expected<Lease, StoreError> acquire();
 
   static std::expected<void, StoreError> exec(sqlite3* db, std::string_view sql);
   int schema_version() const { return schema_version_; }
@@ -86,6 +96,7 @@ class SqliteDatabase {
   std::condition_variable available_;
   std::vector<sqlite3*> idle_;
   std::vector<sqlite3*> all_;
+  std::chrono::milliseconds acquire_timeout_{0};
   int schema_version_ = 0;
 };
 

@@ -69,7 +69,8 @@ std::expected<bool, StoreError> SqliteLibraryStore::synced_write(
     const std::string& user_id, const SyncMark& mark,
     const std::function<std::expected<void, StoreError>(sqlite3*)>& write_items) {
   auto lease = database_->acquire();
-  sqlite3* db = lease.get();
+  if (!lease) return std::unexpected(lease.error());
+  sqlite3* db = lease->get();
   return sqlite_transaction<bool>(db, [&]() -> std::expected<bool, StoreError> {
     // First, so that an account gone meanwhile leaves nothing written.
     auto synced = mark_synced(db, user_id, mark);
@@ -82,7 +83,8 @@ std::expected<bool, StoreError> SqliteLibraryStore::synced_write(
 std::expected<std::vector<Audiobook>, StoreError> SqliteLibraryStore::page(
     const std::string& user_id, std::int64_t skip, std::int64_t limit) {
   auto lease = database_->acquire();
-  SqliteStatement select(lease.get(),
+  if (!lease) return std::unexpected(lease.error());
+  SqliteStatement select(lease->get(),
                          "SELECT asin, title, author, narrator, image, description, "
                          "duration_minutes, rating, purchase_date FROM library_items "
                          "WHERE user_id = ? ORDER BY purchase_date DESC, asin LIMIT ? OFFSET ?");
@@ -110,7 +112,8 @@ std::expected<std::vector<Audiobook>, StoreError> SqliteLibraryStore::page(
 
 std::expected<std::int64_t, StoreError> SqliteLibraryStore::count(const std::string& user_id) {
   auto lease = database_->acquire();
-  SqliteStatement select(lease.get(), "SELECT COUNT(*) FROM library_items WHERE user_id = ?");
+  if (!lease) return std::unexpected(lease.error());
+  SqliteStatement select(lease->get(), "SELECT COUNT(*) FROM library_items WHERE user_id = ?");
   select.bind(1, user_id);
   auto row = select.step();
   if (!row) return std::unexpected(row.error());
@@ -120,7 +123,9 @@ std::expected<std::int64_t, StoreError> SqliteLibraryStore::count(const std::str
 std::expected<std::set<std::string>, StoreError> SqliteLibraryStore::owned(
     const std::string& user_id, const std::vector<std::string>& asins) {
   auto lease = database_->acquire();
-  SqliteStatement select(lease.get(), "SELECT 1 FROM library_items WHERE user_id = ? AND asin = ?");
+  if (!lease) return std::unexpected(lease.error());
+  SqliteStatement select(lease->get(),
+                         "SELECT 1 FROM library_items WHERE user_id = ? AND asin = ?");
   std::set<std::string> found;
   for (const auto& asin : asins) {
     select.reset();

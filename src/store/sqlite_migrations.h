@@ -42,6 +42,11 @@ CREATE TABLE library_items (
 );
 CREATE INDEX library_items_by_purchase ON library_items (user_id, purchase_date DESC, asin);
 )sql",
+    // 3: a version of the tokens alone, so that a refresh is checked against the tokens it
+    // replaces and not against unrelated writes (sync bookkeeping) to the same row.
+    R"sql(
+ALTER TABLE accounts ADD COLUMN token_version INTEGER NOT NULL DEFAULT 1;
+)sql",
 };
 
 }  // namespace ac
