@@ -8,7 +8,9 @@ PACKAGES=(
   libssl-dev libcli11-dev nlohmann-json3-dev
   libboost-dev libcurl4-openssl-dev libsqlite3-dev libgoogle-perftools-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-cryptography python3-jwt wrk curl
+  python3 python3-cryptography python3-jwt wrk curl nginx
+  libhiredis-dev redis-server
+  libpq-dev postgresql
 )
 
 missing=()

@@ -95,10 +95,11 @@ class EnvReader {
     std::string url = text_or(name, std::move(fallback));
     if (url.empty()) return url;
     if (!parse_http_url(url))
-      throw SettingError{name + " must be an http(s) URL (got \"" + url + "\")"};
+      throw SettingError{name + " must be an http(s) URL (got \"" + redact_url_password(url) +
+                         "\")"};
     if (!is_allowed_outbound_url(url)) {
       throw SettingError{name + " must use https unless its host is a loopback address (got \"" +
-                         url + "\")"};
+                         redact_url_password(url) + "\")"};
     }
     while (url.ends_with('/')) url.pop_back();
     return url;
@@ -114,7 +115,7 @@ void load_provider(const EnvReader& env, Settings& s) {
   s.redirect_uri = env.text_or("AUDIBLE_REDIRECT_URI", "");
   if (!s.redirect_uri.empty() && !parse_http_url(s.redirect_uri)) {
     throw SettingError{"AUDIBLE_REDIRECT_URI must be an absolute http(s) URL (got \"" +
-                       s.redirect_uri + "\")"};
+                       redact_url_password(s.redirect_uri) + "\")"};
   }
   s.auth_url = env.provider_url("AUDIBLE_AUTH_URL", s.auth_url);
   s.api_base_url = env.provider_url("AUDIBLE_API_BASE_URL", s.api_base_url);

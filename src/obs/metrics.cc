@@ -81,6 +81,9 @@ std::string Registry::render() const {
   render_counter(out, "audible_api_library_sync_total", "Library syncs.", api_library_sync_total);
   render_counter(out, "audible_api_search_requests_total", "Catalog searches.",
                  api_search_requests_total);
+  render_counter(out, "audible_rate_limit_fallback_total",
+                 "Rate-limit decisions made in memory because Redis was unreachable.",
+                 rate_limit_fallback_total);
 
   header(out, "audible_api_response_time_ms", "Audible API call time in milliseconds.",
          "histogram");

@@ -152,7 +152,7 @@ class Cluster:
         return request(method, (base or self.nginx.base) + harness.API + path, **kwargs)
 
     def approve(self, auth_url, user):
-        return harness.Stack.approve(self, auth_url, user=user)
+        return harness.approve(self.sandbox.base, auth_url, user)
 
     def sandbox_stats(self, user=""):
         return harness.Stack.sandbox_stats(self, user)

@@ -156,21 +156,7 @@ class Stack:
         return resp.json()
 
     def approve(self, auth_url, user="listener-1", decision="approve"):
-        """Does what a person does on the sandbox's page; returns the redirect's query."""
-        query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(auth_url).query))
-        page = request("GET", self.sandbox.base + "/authorize?" + urllib.parse.urlencode(query))
-        assert page.status == 200, page.body
-        form = {**query, "user": user, "decision": decision}
-        opener = urllib.request.build_opener(NoRedirect)
-        req = urllib.request.Request(self.sandbox.base + "/authorize",
-                                     data=urllib.parse.urlencode(form).encode(), method="POST")
-        try:
-            opener.open(req)
-            raise AssertionError("expected a redirect")
-        except urllib.error.HTTPError as err:
-            assert err.code == 302, err.code
-            location = err.headers["Location"]
-        return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))
+        return approve(self.sandbox.base, auth_url, user, decision)
 
     def connect(self, token, user="listener-1"):
         start = self.authorize(token)
@@ -188,6 +174,23 @@ class Stack:
     def add_fault(self, **fault):
         resp = request("POST", self.sandbox.base + "/_sandbox/faults", body=fault)
         assert resp.status == 200, resp.body
+
+
+def approve(sandbox_base, auth_url, user="listener-1", decision="approve"):
+    """Does what a person does on the sandbox's page; returns the redirect's query."""
+    query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(auth_url).query))
+    page = request("GET", sandbox_base + "/authorize?" + urllib.parse.urlencode(query))
+    assert page.status == 200, page.body
+    form = {**query, "user": user, "decision": decision}
+    opener = urllib.request.build_opener(NoRedirect)
+    req = urllib.request.Request(sandbox_base + "/authorize", data=urllib.parse.urlencode(form).encode(), method="POST")
+    try:
+        opener.open(req)
+        raise AssertionError("expected a redirect")
+    except urllib.error.HTTPError as err:
+        assert err.code == 302, err.code
+        location = err.headers["Location"]
+    return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))
 
 
 def parallel(n, fn):

@@ -1,30 +1,112 @@
+// The stores' contract (account_store.h, library_store.h), run unchanged against every back end
+// so that they cannot drift: SQLite in a temporary file, PostgreSQL in a fresh database on the
+// test server. Stores are opened only through open_stores().
+
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <functional>
+#include <thread>
 
-#include "store/sqlite_account_store.h"
-#include "store/sqlite_library_store.h"
+#include "pg_test_support.h"
+#include "store/sqlite_migrations.h"
+#include "store/stores.h"
 
 namespace ac {
 namespace {
 
-class SqliteStores : public ::testing::Test {
+enum class Backend { kSqlite, kPostgres };
+
+const char* name_of(Backend backend) { return backend == Backend::kSqlite ? "Sqlite" : "Postgres"; }
+void PrintTo(Backend backend, std::ostream* out) { *out << name_of(backend); }
+
+// Reaches past the stores into a SQLite file, as a second client would.
+class SqliteClient {
+ public:
+  explicit SqliteClient(const std::filesystem::path& path) {
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db_), SQLITE_OK);
+  }
+  ~SqliteClient() { sqlite3_close(db_); }
+  void exec(const char* sql) {
+    EXPECT_EQ(sqlite3_exec(db_, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db_);
+  }
+  std::int64_t scalar(const char* sql) {
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr);
+    const std::int64_t value =
+        sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+    sqlite3_finalize(stmt);
+    return value;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+class StoreContract : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("ac-store-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name() + "/db.sqlite");
-    std::filesystem::remove_all(path_.parent_path());
+    if (GetParam() == Backend::kSqlite) {
+      std::string test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+      std::replace(test.begin(), test.end(), '/', '-');  // Name/Sqlite
+      path_ = std::filesystem::temp_directory_path() /
+              ("ac-store-" + std::to_string(::getpid()) + "-" + test) / "db.sqlite";
+      std::filesystem::remove_all(path_.parent_path());
+      url_ = "sqlite:///" + path_.string();
+    } else {
+      const auto server = testing::shared_postgres_url();
+      if (!server) GTEST_SKIP() << "AC_TEST_POSTGRES_URL_FILE is not set (run through ctest)";
+      postgres_ = std::make_unique<testing::ScratchPgDatabase>(*server);
+      url_ = postgres_->url();
+    }
     open();
   }
-  void TearDown() override { std::filesystem::remove_all(path_.parent_path()); }
-  void open() {
-    auto db = SqliteDatabase::open(path_.string(), 2);
-    ASSERT_TRUE(db) << db.error().message;
-    database_ = std::shared_ptr<SqliteDatabase>(std::move(*db));
-    accounts_ = std::make_unique<SqliteAccountStore>(database_);
-    library_ = std::make_unique<SqliteLibraryStore>(database_);
+  void TearDown() override {
+    close();
+    postgres_.reset();
+    if (!path_.empty()) std::filesystem::remove_all(path_.parent_path());
   }
+
+  void open() {
+    const auto url = parse_database_url(url_);
+    ASSERT_TRUE(url) << url.error();
+    auto stores = open_stores(*url, StoreOptions{});
+    ASSERT_TRUE(stores) << stores.error().message;
+    stores_ = std::move(*stores);
+  }
+  void close() { stores_ = Stores{}; }
+  AccountStore& accounts() { return *stores_.accounts; }
+  LibraryStore& library() { return *stores_.library; }
+
+  // The per-back-end hooks: rows in schema_migrations, and a trigger that fails any insert of
+  // the library item `asin`.
+  std::int64_t migration_records() {
+    constexpr const char* kSql =
+        "SELECT COUNT(DISTINCT version) * 1000 + COUNT(*) "
+        "FROM schema_migrations";
+    if (postgres_) return postgres_->scalar(kSql);
+    return SqliteClient(path_).scalar(kSql);
+  }
+  void fail_inserts_of(const std::string& asin) {
+    if (postgres_) {
+      return postgres_->exec(
+          "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS "
+          "$$ BEGIN RAISE EXCEPTION 'boom'; END $$; "
+          "CREATE TRIGGER boom BEFORE INSERT ON library_items FOR EACH ROW "
+          "WHEN (NEW.asin = '" +
+          asin + "') EXECUTE FUNCTION boom();");
+    }
+    SqliteClient(path_).exec(
+        ("CREATE TRIGGER boom BEFORE INSERT ON library_items WHEN NEW.asin = '" + asin +
+         "' BEGIN SELECT RAISE(ABORT, 'boom'); END")
+            .c_str());
+  }
+
   AccountRecord connect(const std::string& user) {
     AccountRecord record;
     record.user_id = user;
@@ -33,9 +115,11 @@ class SqliteStores : public ::testing::Test {
     record.refresh_token = "gAAAAA-refresh";
     record.expires_at = 100;
     record.connected_at = 50;
-    return *accounts_->connect(record);
+    auto stored = accounts().connect(record);
+    EXPECT_TRUE(stored) << stored.error().message;
+    return stored.value_or(AccountRecord{});
   }
-  static Audiobook book(std::string asin, std::string date) {
+  static Audiobook book(std::string asin, std::optional<std::string> date) {
     Audiobook b;
     b.asin = std::move(asin);
     b.title = "Title " + b.asin;
@@ -46,118 +130,289 @@ class SqliteStores : public ::testing::Test {
   }
 
   std::filesystem::path path_;
-  std::shared_ptr<SqliteDatabase> database_;
-  std::unique_ptr<SqliteAccountStore> accounts_;
-  std::unique_ptr<SqliteLibraryStore> library_;
+  std::unique_ptr<testing::ScratchPgDatabase> postgres_;
+  std::string url_;
+  Stores stores_;
 };
 
-TEST_F(SqliteStores, MigrationsRunOnceAndReopen) {
-  EXPECT_EQ(database_->schema_version(), 2);
+TEST_P(StoreContract, MigrationsRunOnceAndReopenKeepsTheData) {
+  const int latest = static_cast<int>(std::size(kSqliteMigrations));
+  EXPECT_EQ(stores_.schema_version, latest);
   connect("u");
-  database_.reset();
-  accounts_.reset();
-  library_.reset();
+  close();
   open();
-  EXPECT_EQ(database_->schema_version(), 2);
-  EXPECT_TRUE(accounts_->find("u").value().has_value());
+  EXPECT_EQ(stores_.schema_version, latest);
+  EXPECT_EQ(migration_records(), latest * 1000 + latest);  // each version recorded once
+  EXPECT_TRUE(accounts().find("u").value().has_value());
 }
 
-TEST_F(SqliteStores, ConnectFindReconnectRemove) {
-  EXPECT_FALSE(accounts_->find("u").value());
-  EXPECT_EQ(connect("u").version, 1);
-  EXPECT_EQ(connect("u").version, 2);
-  const auto found = accounts_->find("u").value();
+TEST_P(StoreContract, ConnectFindReconnectRemove) {
+  EXPECT_FALSE(accounts().find("u").value());
+  EXPECT_TRUE(accounts().ping());
+  const auto first = connect("u");
+  EXPECT_EQ(first.version, 1);
+  EXPECT_EQ(first.token_version, 1);
+  const auto second = connect("u");
+  EXPECT_EQ(second.version, 2);
+  EXPECT_EQ(second.token_version, 2);
+  const auto found = accounts().find("u").value();
   ASSERT_TRUE(found);
+  EXPECT_EQ(found->audible_user_id, "listener");
+  EXPECT_EQ(found->refresh_token, "gAAAAA-refresh");
+  EXPECT_EQ(found->expires_at, 100);
+  EXPECT_EQ(found->connected_at, 50);
   EXPECT_EQ(found->sync_status, "never_synced");
   EXPECT_FALSE(found->synced_at);
-  EXPECT_TRUE(accounts_->remove("u").value());
-  EXPECT_FALSE(accounts_->remove("u").value());
+  EXPECT_FALSE(found->last_sync_error);
+  EXPECT_FALSE(found->library_state_token);
+  EXPECT_EQ(found->token_version, 2);
+  EXPECT_TRUE(accounts().remove("u").value());
+  EXPECT_FALSE(accounts().remove("u").value());
 }
 
-TEST_F(SqliteStores, TokenUpdatesCheckTheVersion) {
+TEST_P(StoreContract, AReconnectStartsWithAnEmptyLibrary) {
+  connect("u");
+  ASSERT_TRUE(library().replace("u", {book("A000000001", "2020")}, {"t", 1}).value());
+  const auto reconnected = connect("u");
+  EXPECT_EQ(library().count("u").value(), 0);
+  EXPECT_EQ(reconnected.sync_status, "never_synced");
+  EXPECT_FALSE(reconnected.library_state_token);
+}
+
+TEST_P(StoreContract, TokenUpdatesCheckTheTokenVersion) {
   const auto account = connect("u");
-  EXPECT_FALSE(accounts_->update_tokens("u", account.version + 1, "a2", "r2", 200).value());
-  const auto updated = accounts_->update_tokens("u", account.version, "a2", "r2", 200).value();
+  EXPECT_FALSE(accounts().update_tokens("u", account.token_version + 1, "a2", "r2", 200).value());
+  const auto updated =
+      accounts().update_tokens("u", account.token_version, "a2", "r2", 200).value();
   ASSERT_TRUE(updated);
   EXPECT_EQ(updated->access_token, "a2");
   EXPECT_EQ(updated->refresh_token, "r2");
+  EXPECT_EQ(updated->expires_at, 200);
   EXPECT_EQ(updated->version, account.version + 1);
-  EXPECT_FALSE(accounts_->update_tokens("u", account.version, "a3", "r3", 300).value());
+  EXPECT_EQ(updated->token_version, account.token_version + 1);
+  EXPECT_FALSE(accounts().update_tokens("u", account.token_version, "a3", "r3", 300).value());
+  EXPECT_FALSE(accounts().update_tokens("ghost", 1, "a3", "r3", 300).value());
 }
 
-TEST_F(SqliteStores, ReauthOnlyWhenTheFailedTokenIsStillStored) {
+TEST_P(StoreContract, ReauthOnlyWhenTheFailedTokensAreStillStored) {
+  const auto account = connect("u");
+  EXPECT_FALSE(accounts().mark_reauth_required("u", account.token_version + 1).value());
+  EXPECT_TRUE(accounts().mark_reauth_required("u", account.token_version).value());
+  const auto marked = accounts().find("u").value();
+  EXPECT_EQ(marked->sync_status, "reauth_required");
+  EXPECT_EQ(marked->last_sync_error, "Token refresh failed");
+  EXPECT_EQ(marked->version, account.version + 1);
+  EXPECT_EQ(marked->token_version, account.token_version);
+  ASSERT_TRUE(accounts().update_tokens("u", account.token_version, "a2", "r2", 200).value());
+  EXPECT_FALSE(accounts().mark_reauth_required("u", account.token_version).value());
+  EXPECT_FALSE(accounts().mark_reauth_required("ghost", 1).value());
+}
+
+// The scale-out regression: a sync's bookkeeping between a refresh's read and its write used to
+// make the write fail, losing the rotated refresh token the provider had just issued.
+TEST_P(StoreContract, SyncBookkeepingDoesNotDefeatARefresh) {
+  const auto read = connect("u");
+  ASSERT_TRUE(accounts().record_sync_failure("u", "failed", "Audible service unavailable"));
+  ASSERT_TRUE(library().replace("u", {book("A000000001", "2020")}, {"t", 1}).value());
+  ASSERT_TRUE(library().apply("u", {}, {"t2", 2}).value());
+  const auto updated =
+      accounts().update_tokens("u", read.token_version, "a-new", "r-rotated", 500).value();
+  ASSERT_TRUE(updated);
+  EXPECT_EQ(updated->refresh_token, "r-rotated");
+  EXPECT_EQ(updated->version, read.version + 4);
+  EXPECT_EQ(accounts().find("u").value()->refresh_token, "r-rotated");
+  EXPECT_EQ(updated->library_state_token, "t2");  // the sync's marks stay
+}
+
+TEST_P(StoreContract, AReconnectBetweenReadAndRefreshWins) {
+  const auto read = connect("u");
   connect("u");
-  EXPECT_FALSE(accounts_->mark_reauth_required("u", "some-other-token").value());
-  EXPECT_TRUE(accounts_->mark_reauth_required("u", "gAAAAA-refresh").value());
-  const auto account = accounts_->find("u").value();
-  EXPECT_EQ(account->sync_status, "reauth_required");
-  EXPECT_EQ(account->last_sync_error, "Token refresh failed");
+  EXPECT_FALSE(accounts().update_tokens("u", read.token_version, "a2", "r2", 200).value());
+  EXPECT_FALSE(accounts().mark_reauth_required("u", read.token_version).value());
+  EXPECT_EQ(accounts().find("u").value()->refresh_token, "gAAAAA-refresh");
 }
 
-TEST_F(SqliteStores, ReplaceApplyPageAndOwned) {
+TEST_P(StoreContract, RacingRefreshesOfOneTokenVersionHaveOneWinner) {
+  const auto read = connect("u");
+  constexpr int kThreads = 32;
+  std::atomic<int> winners{0}, errors{0};
+  std::atomic<int> winner{-1};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      const auto index = std::to_string(i);
+      auto updated =
+          accounts().update_tokens("u", read.token_version, "a" + index, "r" + index, 100 + i);
+      if (!updated) {
+        ++errors;
+      } else if (*updated) {
+        ++winners;
+        winner = i;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(errors, 0);
+  ASSERT_EQ(winners, 1);
+  const auto stored = accounts().find("u").value();
+  EXPECT_EQ(stored->refresh_token, "r" + std::to_string(winner));
+  EXPECT_EQ(stored->token_version, read.token_version + 1);
+}
+
+TEST_P(StoreContract, ReplaceApplyPageAndOwned) {
   connect("u");
   connect("v");
-  ASSERT_TRUE(library_
-                  ->replace("u",
-                            {book("A000000001", "2020-01-01"), book("A000000002", "2022-01-01"),
-                             book("A000000003", "2022-01-01")},
-                            {"tok-1", 1000})
+  ASSERT_TRUE(library()
+                  .replace("u",
+                           {book("A000000001", "2020-01-01"), book("A000000002", "2022-01-01"),
+                            book("A000000003", "2022-01-01"), book("A000000000", std::nullopt)},
+                           {"tok-1", 1000})
                   .value());
   ASSERT_TRUE(
-      library_->replace("v", {book("A000000009", "2020-01-01")}, {std::nullopt, 1000}).value());
-  auto page = library_->page("u", 0, 10).value();
-  ASSERT_EQ(page.size(), 3u);
-  EXPECT_EQ(page[0].asin, "A000000002");  // newest first, then by ASIN
+      library().replace("v", {book("A000000009", "2020-01-01")}, {std::nullopt, 1000}).value());
+  auto page = library().page("u", 0, 10).value();
+  ASSERT_EQ(page.size(), 4u);
+  EXPECT_EQ(page[0].asin, "A000000002");  // newest first, then by ASIN, undated last
   EXPECT_EQ(page[1].asin, "A000000003");
   EXPECT_EQ(page[2].asin, "A000000001");
+  EXPECT_EQ(page[3].asin, "A000000000");
   EXPECT_DOUBLE_EQ(*page[0].rating, 4.5);
-  EXPECT_EQ(library_->page("u", 1, 1).value().front().asin, "A000000003");
-  const auto account = accounts_->find("u").value();
+  EXPECT_EQ(page[0].duration_minutes, 90);
+  EXPECT_TRUE(page[0].is_owned);
+  EXPECT_EQ(library().page("u", 1, 1).value().front().asin, "A000000003");
+  const auto account = accounts().find("u").value();
   EXPECT_EQ(account->sync_status, "synced");
   EXPECT_EQ(account->synced_at, 1000);
   EXPECT_EQ(account->library_state_token, "tok-1");
 
   LibraryChanges changes{{book("A000000004", "2023-01-01"), book("A000000001", "2020-01-01")},
-                         {"A000000002", "NOT-THERE"}};
-  ASSERT_TRUE(library_->apply("u", changes, {"tok-2", 2000}).value());
-  EXPECT_EQ(library_->count("u").value(), 3);
-  EXPECT_EQ(library_->owned("u", {"A000000004", "A000000002", "A000000009"}).value(),
+                         {"A000000002", "NOT-THERE", "A000000000"}};
+  ASSERT_TRUE(library().apply("u", changes, {"tok-2", 2000}).value());
+  EXPECT_EQ(library().count("u").value(), 3);
+  EXPECT_EQ(library().owned("u", {"A000000004", "A000000002", "A000000009"}).value(),
             std::set<std::string>{"A000000004"});
-  EXPECT_EQ(library_->count("v").value(), 1);  // another user's library is untouched
+  EXPECT_EQ(library().owned("u", {}).value(), std::set<std::string>{});
+  EXPECT_EQ(library().count("v").value(), 1);  // another user's library is untouched
+  EXPECT_EQ(accounts().find("u").value()->library_state_token, "tok-2");
 }
 
-TEST_F(SqliteStores, AFailedSyncRecordLeavesTheLibrary) {
+TEST_P(StoreContract, EveryFieldRoundTrips) {
   connect("u");
-  library_->replace("u", {book("A000000001", "2020-01-01")}, {"t", 1});
-  ASSERT_TRUE(accounts_->record_sync_failure("u", "failed", "Audible service unavailable"));
-  EXPECT_EQ(library_->count("u").value(), 1);
-  EXPECT_EQ(accounts_->find("u").value()->last_sync_error, "Audible service unavailable");
+  Audiobook full = book("B0\"quote\\", "2021-05-06T07:08:09Z");
+  full.title = "Ti{t}le, \"with\" \\ NULL and ünïcødé\nand a newline";
+  full.author = "NULL";
+  full.narrator = "";
+  full.image = "https://example.com/i.jpg?a=1&b={2}";
+  full.description = std::string(20000, 'x');
+  full.duration_minutes = 9'000'000'000LL;
+  full.rating = 0.1 + 0.2;
+  Audiobook bare;
+  bare.asin = "B000000002";
+  ASSERT_TRUE(library().replace("u", {full, bare}, {"t", 1}).value());
+  const auto page = library().page("u", 0, 10).value();
+  ASSERT_EQ(page.size(), 2u);
+  EXPECT_EQ(page[0].asin, full.asin);
+  EXPECT_EQ(page[0].title, full.title);
+  EXPECT_EQ(page[0].author, full.author);
+  EXPECT_EQ(page[0].narrator, full.narrator);
+  EXPECT_EQ(page[0].image, full.image);
+  EXPECT_EQ(page[0].description, full.description);
+  EXPECT_EQ(page[0].duration_minutes, full.duration_minutes);
+  EXPECT_EQ(page[0].rating, full.rating);  // exactly
+  EXPECT_EQ(page[0].purchase_date, full.purchase_date);
+  EXPECT_EQ(page[1].asin, "B000000002");
+  for (const auto& field : {page[1].title, page[1].author, page[1].narrator, page[1].image,
+                            page[1].description, page[1].purchase_date}) {
+    EXPECT_FALSE(field);
+  }
+  EXPECT_FALSE(page[1].duration_minutes);
+  EXPECT_FALSE(page[1].rating);
+  EXPECT_EQ(library().owned("u", {full.asin, "NULL"}).value(), std::set<std::string>{full.asin});
 }
 
-TEST_F(SqliteStores, NoAccountNoWriteAndRemovalCascades) {
-  EXPECT_FALSE(library_->replace("ghost", {book("A000000001", "2020")}, {"t", 1}).value());
-  EXPECT_EQ(library_->count("ghost").value(), 0);
+TEST_P(StoreContract, AnAsinNamedTwiceInOneWriteKeepsTheLast) {
   connect("u");
-  library_->replace("u", {book("A000000001", "2020")}, {"t", 1});
-  accounts_->remove("u");
-  EXPECT_EQ(library_->count("u").value(), 0);
+  auto second = book("A000000001", "2021");
+  second.title = "second";
+  ASSERT_TRUE(library().replace("u", {book("A000000001", "2020"), second}, {"t", 1}).value());
+  auto third = second;
+  third.title = "third";
+  ASSERT_TRUE(library().apply("u", {{second, third}, {}}, {"t", 2}).value());
+  const auto page = library().page("u", 0, 10).value();
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].title, "third");
 }
 
-TEST_F(SqliteStores, AWriteThatFailsHalfWayLandsNothing) {
+TEST_P(StoreContract, AFailedSyncRecordLeavesTheLibrary) {
   connect("u");
-  library_->replace("u", {book("A000000001", "2020")}, {"t", 1});
-  // The second item breaks a NOT NULL constraint (no ASIN can be NULL; simulate with a trigger).
-  ASSERT_TRUE(
-      SqliteDatabase::exec(database_->acquire().get(),
-                           "CREATE TRIGGER boom BEFORE INSERT ON library_items "
-                           "WHEN NEW.asin = 'A00000BOOM' BEGIN SELECT RAISE(ABORT, 'boom'); END"));
-  EXPECT_FALSE(
-      library_->replace("u", {book("A000000002", "2021"), book("A00000BOOM", "2022")}, {"t2", 2}));
-  const auto page = library_->page("u", 0, 10).value();
+  ASSERT_TRUE(library().replace("u", {book("A000000001", "2020-01-01")}, {"t", 1}).value());
+  ASSERT_TRUE(accounts().record_sync_failure("u", "failed", "Audible service unavailable"));
+  EXPECT_EQ(library().count("u").value(), 1);
+  const auto account = accounts().find("u").value();
+  EXPECT_EQ(account->last_sync_error, "Audible service unavailable");
+  EXPECT_EQ(account->sync_status, "failed");
+  EXPECT_TRUE(accounts().record_sync_failure("ghost", "failed", "x"));
+}
+
+TEST_P(StoreContract, NoAccountNoWriteAndRemovalCascades) {
+  EXPECT_FALSE(library().replace("ghost", {book("A000000001", "2020")}, {"t", 1}).value());
+  EXPECT_FALSE(library().apply("ghost", {{book("A000000001", "2020")}, {}}, {"t", 1}).value());
+  EXPECT_EQ(library().count("ghost").value(), 0);
+  connect("u");
+  ASSERT_TRUE(library().replace("u", {book("A000000001", "2020")}, {"t", 1}).value());
+  EXPECT_TRUE(accounts().remove("u").value());
+  EXPECT_EQ(library().count("u").value(), 0);
+}
+
+TEST_P(StoreContract, ALargeLibraryIsOneQuickWrite) {
+  connect("u");
+  constexpr int kItems = 2500;
+  std::vector<Audiobook> items;
+  for (int i = 0; i < kItems; ++i) {
+    char asin[11], date[11];
+    std::snprintf(asin, sizeof asin, "B%09d", i);
+    std::snprintf(date, sizeof date, "20%02d-01-01", i % 25);
+    items.push_back(book(asin, date));
+  }
+  const auto started = std::chrono::steady_clock::now();
+  ASSERT_TRUE(library().replace("u", items, {"t", 1}).value());
+  ASSERT_TRUE(library().replace("u", items, {"t", 2}).value());  // deletes 2 500, then inserts
+  const auto took = std::chrono::steady_clock::now() - started;
+  std::printf(
+      "two replaces of %d items: %lld ms\n", kItems,
+      static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
+  EXPECT_LT(took, std::chrono::seconds(5));
+  EXPECT_EQ(library().count("u").value(), kItems);
+  const auto first = library().page("u", 0, 100).value();
+  ASSERT_EQ(first.size(), 100u);
+  EXPECT_EQ(first[0].asin, "B000000024");  // 2024, the lowest ASIN of that year
+  EXPECT_EQ(first[1].asin, "B000000049");
+  EXPECT_EQ(library().page("u", kItems - 30, 100).value().size(), 30u);
+  EXPECT_EQ(library().owned("u", {"B000002499", "B000002500"}).value(),
+            std::set<std::string>{"B000002499"});
+}
+
+TEST_P(StoreContract, AWriteThatFailsHalfWayLandsNothing) {
+  connect("u");
+  ASSERT_TRUE(library().replace("u", {book("A000000001", "2020")}, {"t", 1}).value());
+  fail_inserts_of("A00000BOOM");
+  const auto failed =
+      library().replace("u", {book("A000000002", "2021"), book("A00000BOOM", "2022")}, {"t2", 2});
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().kind, StoreErrorKind::kInternal);
+  EXPECT_FALSE(library().apply("u", {{book("A00000BOOM", "2022")}, {"A000000001"}}, {"t3", 3}));
+  const auto page = library().page("u", 0, 10).value();
   ASSERT_EQ(page.size(), 1u);
   EXPECT_EQ(page[0].asin, "A000000001");
-  EXPECT_EQ(accounts_->find("u").value()->library_state_token, "t");
+  EXPECT_EQ(accounts().find("u").value()->library_state_token, "t");
+  EXPECT_TRUE(accounts().ping());  // the connection that failed is still good
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContract,
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         [](const ::testing::TestParamInfo<Backend>& backend) {
+                           return name_of(backend.param);
+                         });
 
 }  // namespace
 }  // namespace ac

@@ -1,0 +1,147 @@
+#include "store/pg_account_store.h"
+
+namespace ac {
+namespace {
+
+const std::string kColumns =
+    "user_id, audible_user_id, access_token, refresh_token, expires_at, connected_at, synced_at, "
+    "last_sync_error, sync_status, library_state_token, version, token_version";
+
+AccountRecord read_account(const PgResult& rows) {
+  AccountRecord a;
+  a.user_id = rows.text(0, 0);
+  a.audible_user_id = rows.text(0, 1);
+  a.access_token = rows.text(0, 2);
+  a.refresh_token = rows.text(0, 3);
+  a.expires_at = rows.integer(0, 4);
+  a.connected_at = rows.integer(0, 5);
+  a.synced_at = rows.optional_integer(0, 6);
+  a.last_sync_error = rows.optional_text(0, 7);
+  a.sync_status = rows.text(0, 8);
+  a.library_state_token = rows.optional_text(0, 9);
+  a.version = rows.integer(0, 10);
+  a.token_version = rows.integer(0, 11);
+  return a;
+}
+
+// The account a statement returned (RETURNING or SELECT), or nullopt when it returned none.
+std::expected<std::optional<AccountRecord>, StoreError> first_account(
+    std::expected<PgResult, StoreError> rows) {
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->rows() == 0) return std::optional<AccountRecord>();
+  return read_account(*rows);
+}
+
+}  // namespace
+
+std::expected<std::optional<AccountRecord>, StoreError> PgAccountStore::find(
+    std::string_view user_id) {
+  auto lease = pool_->acquire();
+  if (!lease) return std::unexpected(lease.error());
+  return first_account((*lease)->exec("SELECT " + kColumns + " FROM accounts WHERE user_id = $1",
+                                      PgParams().add(user_id)));
+}
+
+std::expected<AccountRecord, StoreError> PgAccountStore::connect(AccountRecord record) {
+  auto lease = pool_->acquire();
+  if (!lease) return std::unexpected(lease.error());
+  PgConnection& conn = **lease;
+  return pg_transaction<AccountRecord>(conn, [&]() -> std::expected<AccountRecord, StoreError> {
+    // One statement, so that concurrent connects of one user queue on the row instead of racing.
+    auto stored = first_account(conn.exec(
+        "INSERT INTO accounts (" + kColumns +
+            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, 1) "
+            "ON CONFLICT (user_id) DO UPDATE SET audible_user_id = EXCLUDED.audible_user_id, "
+            "access_token = EXCLUDED.access_token, refresh_token = EXCLUDED.refresh_token, "
+            "expires_at = EXCLUDED.expires_at, connected_at = EXCLUDED.connected_at, "
+            "synced_at = EXCLUDED.synced_at, last_sync_error = EXCLUDED.last_sync_error, "
+            "sync_status = EXCLUDED.sync_status, "
+            "library_state_token = EXCLUDED.library_state_token, "
+            "version = accounts.version + 1, token_version = accounts.token_version + 1 "
+            "RETURNING " +
+            kColumns,
+        PgParams()
+            .add(record.user_id)
+            .add(record.audible_user_id)
+            .add(record.access_token)
+            .add(record.refresh_token)
+            .add(record.expires_at)
+            .add(record.connected_at)
+            .add(record.synced_at)
+            .add(record.last_sync_error)
+            .add(record.sync_status)
+            .add(record.library_state_token)));
+    if (!stored) return std::unexpected(stored.error());
+    // A reconnect replaces the account whole, its library too (as SQLite's REPLACE cascades).
+    if (auto erased = conn.exec("DELETE FROM library_items WHERE user_id = $1",
+                                PgParams().add(record.user_id));
+        !erased) {
+      return std::unexpected(erased.error());
+    }
+    return **stored;
+  });
+}
+
+std::expected<bool, StoreError> PgAccountStore::remove(std::string_view user_id) {
+  auto lease = pool_->acquire();
+  if (!lease) return std::unexpected(lease.error());
+  auto erased = (*lease)->exec("DELETE FROM accounts WHERE user_id = $1", PgParams().add(user_id));
+  if (!erased) return std::unexpected(erased.error());
+  return erased->affected() > 0;
+}
+
+std::expected<std::optional<AccountRecord>, StoreError> PgAccountStore::update_tokens(
+    std::string_view user_id, std::int64_t expected_token_version, const std::string& access_token,
+    const std::string& refresh_token, std::int64_t expires_at) {
+  auto lease = pool_->acquire();
+  if (!lease) return std::unexpected(lease.error());
+  // Concurrent refreshes queue on the row lock; once the first commits, the others' condition no
+  // longer holds and they update nothing.
+  return first_account(
+      (*lease)->exec("UPDATE accounts SET access_token = $1, refresh_token = $2, expires_at = $3, "
+                     "version = version + 1, token_version = token_version + 1 "
+                     "WHERE user_id = $4 AND token_version = $5 RETURNING " +
+                         kColumns,
+                     PgParams()
+                         .add(access_token)
+                         .add(refresh_token)
+                         .add(expires_at)
+                         .add(user_id)
+                         .add(expected_token_version)));
+}
+
+std::expected<void, StoreError> PgAccountStore::record_sync_failure(std::string_view user_id,
+                                                                    std::string_view sync_status,
+                                                                    std::string_view error) {
+  auto lease = pool_->acquire();
+  if (!lease) return std::unexpected(lease.error());
+  auto updated = (*lease)->exec(
+      "UPDATE accounts SET sync_status = $1, last_sync_error = $2, version = version + 1 "
+      "WHERE user_id = $3",
+      PgParams().add(sync_status).add(error).add(user_id));
+  if (!updated) return std::unexpected(updated.error());
+  return {};
+}
+
+std::expected<bool, StoreError> PgAccountStore::mark_reauth_required(
+    std::string_view user_id, std::int64_t failed_token_version) {
+  auto lease = pool_->acquire();
+  if (!lease) return std::unexpected(lease.error());
+  auto updated = (*lease)->exec(
+      "UPDATE accounts SET sync_status = 'reauth_required', "
+      "last_sync_error = 'Token refresh failed', version = version + 1 "
+      "WHERE user_id = $1 AND token_version = $2",
+      PgParams().add(user_id).add(failed_token_version));
+  if (!updated) return std::unexpected(updated.error());
+  return updated->affected() > 0;
+}
+
+std::expected<void, StoreError> PgAccountStore::ping() {
+  auto lease = pool_->acquire();
+  if (!lease) return std::unexpected(lease.error());
+  auto probe = (*lease)->exec("SELECT 1");
+  if (!probe) return std::unexpected(probe.error());
+  return {};
+}
+
+}  // namespace ac

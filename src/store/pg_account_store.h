@@ -1,0 +1,35 @@
+#pragma once
+
+// AccountStore on PostgreSQL: each call is one statement or one transaction on a pooled
+// connection. Safe to use from many threads.
+
+#include <memory>
+
+#include "store/account_store.h"
+#include "store/pg_connection.h"
+
+namespace ac {
+
+class PgAccountStore final : public AccountStore {
+ public:
+  explicit PgAccountStore(std::shared_ptr<PgPool> pool) : pool_(std::move(pool)) {}
+
+  std::expected<std::optional<AccountRecord>, StoreError> find(std::string_view user_id) override;
+  std::expected<AccountRecord, StoreError> connect(AccountRecord record) override;
+  std::expected<bool, StoreError> remove(std::string_view user_id) override;
+  std::expected<std::optional<AccountRecord>, StoreError> update_tokens(
+      std::string_view user_id, std::int64_t expected_token_version,
+      const std::string& access_token, const std::string& refresh_token,
+      std::int64_t expires_at) override;
+  std::expected<void, StoreError> record_sync_failure(std::string_view user_id,
+                                                      std::string_view sync_status,
+                                                      std::string_view error) override;
+  std::expected<bool, StoreError> mark_reauth_required(std::string_view user_id,
+                                                       std::int64_t failed_token_version) override;
+  std::expected<void, StoreError> ping() override;
+
+ private:
+  std::shared_ptr<PgPool> pool_;
+};
+
+}  // namespace ac

@@ -1,0 +1,63 @@
+#pragma once
+
+// The PostgreSQL schema, one step per version, the same versions as kSqliteMigrations. Never edit
+// a step that has shipped: add the next one, to both lists.
+//
+// Applied by open_postgres_stores (pg_stores.cc) in one transaction under an advisory lock, so that
+// instances starting together take turns and a crash leaves no half-applied version.
+
+#include <string_view>
+
+namespace ac {
+
+// pg_advisory_xact_lock key for migrations ("ac-migr" in ASCII); any fixed value no other lock
+// uses.
+inline constexpr long long kPgMigrationLock = 0x61632d6d696772;
+
+inline constexpr std::string_view kPgMigrations[] = {
+    // 1: accounts, with the indexes of the seeds' deployment checklist.
+    R"sql(
+CREATE TABLE accounts (
+  user_id             TEXT PRIMARY KEY,
+  audible_user_id     TEXT NOT NULL,
+  access_token        TEXT NOT NULL,
+  refresh_token       TEXT NOT NULL,
+  expires_at          BIGINT NOT NULL,
+  connected_at        BIGINT NOT NULL,
+  synced_at           BIGINT,
+  last_sync_error     TEXT,
+  sync_status         TEXT NOT NULL,
+  library_state_token TEXT,
+  version             BIGINT NOT NULL
+);
+CREATE INDEX accounts_audible_user_id ON accounts (audible_user_id);
+CREATE INDEX accounts_synced_at ON accounts (synced_at);
+CREATE INDEX accounts_synced_at_last_sync_error ON accounts (synced_at, last_sync_error);
+)sql",
+    // 2: each user's synced library, gone with the account. Byte order ("C") and NULLs last, so
+    // that pages come in the order SQLite gives them.
+    R"sql(
+CREATE TABLE library_items (
+  user_id          TEXT NOT NULL REFERENCES accounts (user_id) ON DELETE CASCADE,
+  asin             TEXT COLLATE "C" NOT NULL,
+  title            TEXT,
+  author           TEXT,
+  narrator         TEXT,
+  image            TEXT,
+  description      TEXT,
+  duration_minutes BIGINT,
+  rating           DOUBLE PRECISION,
+  purchase_date    TEXT COLLATE "C",
+  PRIMARY KEY (user_id, asin)
+);
+CREATE INDEX library_items_by_purchase
+  ON library_items (user_id, purchase_date DESC NULLS LAST, asin);
+)sql",
+    // 3: a version of the tokens alone, so that a refresh is checked against the tokens it
+    // replaces and not against unrelated writes (sync bookkeeping) to the same row.
+    R"sql(
+ALTER TABLE accounts ADD COLUMN token_version BIGINT NOT NULL DEFAULT 1;
+)sql",
+};
+
+}  // namespace ac
