@@ -109,6 +109,20 @@ std::expected<IssuedTokens, TokenProblem> AuthorizationServer::exchange_code(
   return issue_access(grant_id, grant);
 }
 
+bool AuthorizationServer::seed_grant(const std::string& user_id, const std::string& access_token,
+                                     const std::string& refresh_token, std::int64_t expires_in) {
+  std::lock_guard lock(mutex_);
+  if (access_tokens_.contains(access_token) || refresh_tokens_.contains(refresh_token)) {
+    return false;
+  }
+  const std::string grant_id = random_token("grant-");
+  grants_[grant_id] = Grant{user_id, "library profile", refresh_token, false};
+  refresh_tokens_[refresh_token] = grant_id;
+  access_tokens_[access_token] =
+      AccessToken{grant_id, Clock::now() + std::chrono::seconds(expires_in)};
+  return true;
+}
+
 std::expected<IssuedTokens, TokenProblem> AuthorizationServer::refresh(
     const std::string& client_id, const std::string& client_secret,
     const std::string& refresh_token) {

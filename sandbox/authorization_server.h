@@ -85,6 +85,12 @@ class AuthorizationServer {
                                            const std::string& client_secret,
                                            const std::string& token);
 
+  // A grant that another client of this server obtained earlier (test-only, POST /_sandbox/grants):
+  // the tokens a dump of the Python service holds become valid here, so that an import can be
+  // used for real. False when either token is already known.
+  bool seed_grant(const std::string& user_id, const std::string& access_token,
+                  const std::string& refresh_token, std::int64_t expires_in);
+
   // The user an access token belongs to, while it is valid.
   std::optional<std::string> user_of_access_token(const std::string& token) const;
 

@@ -1,9 +1,11 @@
 // audible-sandbox: a local stand-in for Audible's authorization server and API.
 //   audible-sandbox --port 8001 [--client-id ID] [--client-secret S] [--redirect-uri URI] ...
+// It listens on loopback only, unless --allow-remote: its test controls change what it answers.
 
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "config/url.h"
 #include "http/server.h"
 #include "obs/log.h"
 #include "sandbox/sandbox_app.h"
@@ -28,7 +30,15 @@ int main(int argc, char** argv) {
   cli.add_option("--library-size", library_size, "books in each user's library (0 to 20000)")
       ->check(CLI::Range(0, ac::sandbox::kCatalogSize))
       ->capture_default_str();
+  bool allow_remote = false;
+  cli.add_flag("--allow-remote", allow_remote,
+               "listen on a non-loopback --host (anyone who reaches it can change its answers)");
   CLI11_PARSE(cli, argc, argv);
+  if (!allow_remote && !ac::is_loopback_host(options.host)) {
+    std::cerr << "audible-sandbox: --host " << options.host
+              << " is not a loopback address; add --allow-remote to listen there\n";
+    return 2;
+  }
 
   ac::sandbox::AuthorizationServer server(client);
   ac::sandbox::Libraries libraries(library_size);

@@ -43,7 +43,7 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
-std::string approval_page(const AuthorizeRequest& r) {
+std::string approval_page(const AuthorizeRequest& r, std::string_view csrf_token) {
   return "<!doctype html><html><head><meta charset=\"utf-8\"><title>audible-sandbox: sign "
          "in</title>" +
          std::string(kStyle) + "</head><body><h1>audible-sandbox</h1><p>The application <b>" +
@@ -53,6 +53,7 @@ std::string approval_page(const AuthorizeRequest& r) {
          hidden("response_type", r.response_type) + hidden("state", r.state) +
          hidden("scope", r.scope) + hidden("code_challenge", r.code_challenge) +
          hidden("code_challenge_method", r.code_challenge_method) +
+         hidden("csrf_token", csrf_token) +
          "<p><label>Audible account: <input name=\"user\" value=\"sandbox-listener-1\"></label></p>"
          "<button name=\"decision\" value=\"approve\">Approve</button>"
          "<button name=\"decision\" value=\"deny\">Deny</button></form></body></html>";

@@ -6,6 +6,7 @@
 #include "crypto/base64url.h"
 #include "http/query.h"
 #include "net/http_client.h"
+#include "sandbox/control_fields.h"
 #include "sandbox/pages.h"
 
 namespace ac::sandbox {
@@ -13,10 +14,18 @@ namespace {
 
 using Form = std::vector<std::pair<std::string, std::string>>;
 
+// Pages the sandbox serves may be neither framed nor run scripts; fault bodies, whatever type a
+// test gave them, cannot run anything on the sandbox's origin either.
+constexpr std::string_view kPageSecurityPolicy =
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'";
+constexpr std::string_view kFaultSecurityPolicy =
+    "default-src 'none'; sandbox; frame-ancestors 'none'";
+
 HttpResponse json(int status, const nlohmann::json& body) {
   HttpResponse response;
   response.status = status;
   response.headers.emplace_back("Content-Type", "application/json");
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   response.headers.emplace_back("Cache-Control", "no-store");
   response.body = body.dump();
   return response;
@@ -26,6 +35,9 @@ HttpResponse html(int status, std::string body) {
   HttpResponse response;
   response.status = status;
   response.headers.emplace_back("Content-Type", "text/html; charset=utf-8");
+  response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  response.headers.emplace_back("X-Frame-Options", "DENY");
+  response.headers.emplace_back("Content-Security-Policy", std::string(kPageSecurityPolicy));
   response.body = std::move(body);
   return response;
 }
@@ -76,16 +88,21 @@ HttpResponse token_problem(const TokenProblem& problem) {
   return response;
 }
 
-nlohmann::json tokens_json(const IssuedTokens& tokens) {
+}  // namespace
+
+nlohmann::json SandboxApp::tokens_json(const IssuedTokens& tokens) {
+  nlohmann::json expires_in = tokens.expires_in;
+  {
+    std::lock_guard lock(config_mutex_);
+    if (expires_in_override_) expires_in = *expires_in_override_;
+  }
   return {{"access_token", tokens.access_token},
           {"token_type", "Bearer"},
-          {"expires_in", tokens.expires_in},
+          {"expires_in", std::move(expires_in)},
           {"refresh_token", tokens.refresh_token},
           {"scope", tokens.scope},
           {"user_id", tokens.user_id}};
 }
-
-}  // namespace
 
 HttpResponse SandboxApp::refuse(int status, std::string_view detail) {
   return json(status, {{"error", detail}});
@@ -105,6 +122,8 @@ HttpResponse SandboxApp::handle(HttpRequest& request) {
         HttpResponse response;
         response.status = fault->status;
         response.headers.emplace_back("Content-Type", fault->content_type);
+        response.headers.emplace_back("X-Content-Type-Options", "nosniff");
+        response.headers.emplace_back("Content-Security-Policy", std::string(kFaultSecurityPolicy));
         for (auto& [name, value] : fault->headers) response.headers.emplace_back(name, value);
         response.body = fault->body;
         return response;
@@ -142,13 +161,16 @@ HttpResponse SandboxApp::authorize_page(const HttpRequest& request) {
                                {"error_description", problem->description},
                                {"state", authorize.state}}));
   }
-  return html(200, approval_page(authorize));
+  return html(200, approval_page(authorize, consent_.issue(authorize)));
 }
 
 HttpResponse SandboxApp::authorize_decision(const HttpRequest& request) {
   const auto form = parse_form(request.body);
   if (!form) return html(400, error_page("invalid_request", "malformed form"));
   const auto authorize = authorize_request_from(*form);
+  if (!consent_.valid(authorize, field(*form, "csrf_token"))) {
+    return html(400, error_page("invalid_request", "the consent form's token is missing or wrong"));
+  }
   if (const auto problem = server_.check(authorize); problem && !problem->redirect) {
     return html(400, error_page(problem->error, problem->description));
   }
@@ -252,7 +274,7 @@ HttpResponse SandboxApp::control(const HttpRequest& request) {
   if (request.path == "/_sandbox/faults" && request.method == "POST") {
     const auto spec = nlohmann::json::parse(request.body, nullptr, false);
     auto fault = FaultBook::parse(spec);
-    if (!fault) return json(400, {{"error", "a fault needs at least a path"}});
+    if (!fault) return json(400, {{"error", fault.error()}});
     faults_.add(std::move(*fault));
     return json(200, {{"status", "added"}});
   }
@@ -271,27 +293,86 @@ HttpResponse SandboxApp::control(const HttpRequest& request) {
                       {"active_refresh_tokens", stats.active_refresh_tokens}});
   }
   if (request.path == "/_sandbox/library" && request.method == "POST") {
-    const auto spec = nlohmann::json::parse(request.body, nullptr, false);
-    if (!spec.is_object() || !spec.contains("user") || !spec["user"].is_string()) {
-      return json(400, {{"error", "give user and one of size, add, revoke"}});
-    }
-    const std::string user = spec["user"].get<std::string>();
-    if (spec.contains("size"))
-      libraries_.set_size(user, std::clamp(spec.value("size", 0), 0, kCatalogSize));
-    if (spec.contains("add"))
-      libraries_.add(user, std::clamp(spec.value("add", 0), 0, kCatalogSize));
-    if (spec.contains("revoke")) libraries_.revoke(user, std::max(0, spec.value("revoke", 0)));
-    return json(200, {{"status", "changed"}});
+    return change_library(nlohmann::json::parse(request.body, nullptr, false));
   }
   if (request.path == "/_sandbox/config" && request.method == "POST") {
-    const auto spec = nlohmann::json::parse(request.body, nullptr, false);
-    if (!spec.is_object() || !spec.contains("access_token_ttl")) {
-      return json(400, {{"error", "give access_token_ttl"}});
-    }
-    server_.set_access_token_ttl(spec.value("access_token_ttl", 3600));
-    return json(200, {{"status", "changed"}});
+    return change_config(nlohmann::json::parse(request.body, nullptr, false));
+  }
+  if (request.path == "/_sandbox/grants" && request.method == "POST") {
+    return seed_grant(nlohmann::json::parse(request.body, nullptr, false));
   }
   return json(404, {{"error", "not_found"}});
+}
+
+// {"user", "access_token", "refresh_token", "expires_in"}: tokens the platform's old service got
+// from this server earlier, as an import brings them (tests/e2e/test_cutover.py).
+HttpResponse SandboxApp::seed_grant(const nlohmann::json& spec) {
+  const auto text = [&](const char* name) -> std::optional<std::string> {
+    if (!spec.is_object() || !spec.contains(name) || !spec[name].is_string()) return std::nullopt;
+    auto value = spec[name].get<std::string>();
+    if (value.empty() || value.size() > 4096) return std::nullopt;
+    return value;
+  };
+  const auto user = text("user");
+  const auto access = text("access_token");
+  const auto refresh = text("refresh_token");
+  const auto expires_in = spec.is_object()
+                              ? integer_field(spec, "expires_in", 3600, 0, 86'400 * 366)
+                              : std::unexpected(std::string("not an object"));
+  if (!user || !access || !refresh || !expires_in) {
+    return json(400, {{"error", "give user, access_token, refresh_token and expires_in"}});
+  }
+  if (!server_.seed_grant(*user, *access, *refresh, *expires_in)) {
+    return json(409, {{"error", "a token is already known"}});
+  }
+  return json(200, {{"status", "added"}});
+}
+
+HttpResponse SandboxApp::change_library(const nlohmann::json& spec) {
+  const auto usage = [] {
+    return json(400, {{"error", "give user and one of size, add, revoke (0 to 20000)"}});
+  };
+  if (!spec.is_object() || !spec.contains("user") || !spec["user"].is_string()) return usage();
+  std::vector<std::pair<std::string_view, int>> counts;
+  for (const char* name : {"size", "add", "revoke"}) {
+    if (!spec.contains(name)) continue;
+    const auto count = integer_field(spec, name, 0, 0, kCatalogSize);
+    if (!count) return usage();
+    counts.emplace_back(name, static_cast<int>(*count));
+  }
+  if (counts.empty()) return usage();
+  const std::string user = spec["user"].get<std::string>();
+  for (const auto& [name, count] : counts) {
+    if (name == "size") libraries_.set_size(user, count);
+    if (name == "add") libraries_.add(user, count);
+    if (name == "revoke") libraries_.revoke(user, count);
+  }
+  return json(200, {{"status", "changed"}});
+}
+
+HttpResponse SandboxApp::change_config(const nlohmann::json& spec) {
+  constexpr int kYear = 365 * 24 * 3600;
+  const auto usage = [] {
+    return json(400, {{"error",
+                       "give access_token_ttl (1 to 31536000 seconds) and/or expires_in_override "
+                       "(a number, or null for none)"}});
+  };
+  if (!spec.is_object()) return usage();
+  const bool has_ttl = spec.contains("access_token_ttl");
+  const bool has_override = spec.contains("expires_in_override");
+  const auto ttl = integer_field(spec, "access_token_ttl", 0, 1, kYear);
+  if ((!has_ttl && !has_override) || !ttl) return usage();
+  if (has_override && !spec["expires_in_override"].is_number() &&
+      !spec["expires_in_override"].is_null()) {
+    return usage();
+  }
+  if (has_ttl) server_.set_access_token_ttl(*ttl);
+  if (has_override) {
+    std::lock_guard lock(config_mutex_);
+    const auto& value = spec["expires_in_override"];
+    expires_in_override_ = value.is_null() ? std::nullopt : std::optional<nlohmann::json>(value);
+  }
+  return json(200, {{"status", "changed"}});
 }
 
 }  // namespace ac::sandbox

@@ -1,25 +1,20 @@
 #include "api/ops_routes.h"
 
 #include "api/responses.h"
-#include "obs/log.h"
 #include "obs/metrics.h"
 
 namespace ac {
 
-std::vector<Route> ops_routes(std::vector<std::pair<std::string, ReadinessCheck>> checks) {
-  auto ready = [checks = std::move(checks)](RouteRequest&) {
+std::vector<Route> ops_routes(const ReadinessProbe& probe) {
+  auto ready = [&probe](RouteRequest&) {
+    const auto snapshot = probe.snapshot();
     nlohmann::json results = nlohmann::json::object();
-    bool all_ok = true;
-    for (const auto& [name, check] : checks) {
-      const auto failure = check();
-      results[name] = failure ? "unavailable" : "ok";
-      if (failure) {
-        all_ok = false;
-        log::warning("readiness check failed", {{"check", name}, {"error_type", *failure}});
-      }
+    for (const auto& result : snapshot->results) {
+      results[result.name] = result.failure ? "unavailable" : "ok";
     }
-    return json_response(all_ok ? 200 : 503,
-                         {{"status", all_ok ? "ready" : "unavailable"}, {"checks", results}});
+    const bool is_ready = probe.ready();
+    return json_response(is_ready ? 200 : 503,
+                         {{"status", is_ready ? "ready" : "unavailable"}, {"checks", results}});
   };
   auto metrics_text = [](RouteRequest&) {
     HttpResponse response;
@@ -41,6 +36,7 @@ std::vector<Route> ops_routes(std::vector<std::pair<std::string, ReadinessCheck>
        .pattern = "/ready",
        .summary = "The store (and Redis, where configured) answer",
        .needs_user = false,
+       .blocking = false,
        .errors = {{503, "not ready"}},
        .handler = std::move(ready)},
       {.method = "GET",

@@ -3,16 +3,15 @@
 #include <functional>
 #include <vector>
 
+#include "api/readiness_probe.h"
 #include "api/route.h"
-#include "store/account_store.h"
 
 namespace ac {
 
-// A dependency /ready asks; an error message means it is not answering.
-using ReadinessCheck = std::function<std::optional<std::string>()>;
-
-// /health, /ready and /metrics, none behind authentication.
-std::vector<Route> ops_routes(std::vector<std::pair<std::string, ReadinessCheck>> checks);
+// /health, /ready and /metrics, none behind authentication and none blocking: /ready answers from
+// the probe's latest snapshot (200 when every check passed, 503 otherwise, with each check's
+// "ok" or "unavailable"). `probe` must outlive the routes.
+std::vector<Route> ops_routes(const ReadinessProbe& probe);
 
 // The OpenAPI 3 document of a route table.
 nlohmann::json openapi_document(const std::vector<Route>& routes);

@@ -44,6 +44,8 @@ struct Route {
   bool needs_configured = false;
   bool json_body = false;
   bool blocking = true;  // false: safe to answer on an I/O thread
+  // Waits on the provider: runs on the provider pool, within the user's in-flight bound.
+  bool calls_provider = false;
   std::vector<QueryParam> query_params;
   std::vector<std::pair<int, std::string_view>> errors;  // documented error codes
   RouteHandler handler;

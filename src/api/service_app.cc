@@ -7,6 +7,7 @@
 #include "api/responses.h"
 #include "crypto/fernet.h"
 #include "crypto/random.h"
+#include "http/client_address.h"
 #include "http/query.h"
 #include "obs/log.h"
 #include "obs/metrics.h"
@@ -14,7 +15,8 @@
 namespace ac {
 namespace {
 
-constexpr std::string_view kBearer = "Bearer ";
+// Refused credentials logged per client address and minute; the rest are only counted.
+constexpr int kLoggedRefusalsPerMinute = 5;
 
 // A client's X-Request-ID is echoed when it is short and plain; otherwise we make one.
 std::string request_id_for(const HttpRequest& request) {
@@ -56,19 +58,32 @@ HttpResponse unauthorized() {
   return response;
 }
 
+HttpResponse too_many_requests(int retry_after_seconds) {
+  HttpResponse response = error_response(429, "rate_limit_exceeded");
+  response.set_header("Retry-After", std::to_string(retry_after_seconds));
+  return response;
+}
+
 }  // namespace
 
-ServiceApp::ServiceApp(const Settings& settings, const JwtVerifier& verifier, RateLimiter& limiter,
-                       std::vector<Route> routes)
-    : settings_(settings), verifier_(verifier), limiter_(limiter), routes_(std::move(routes)) {
-  routes_.push_back({.method = "GET",
-                     .pattern = "/openapi.json",
-                     .summary = "This document",
-                     .needs_user = false,
-                     .blocking = false});
-  // The table is fixed from here on, so the document is made once.
-  routes_.back().handler = [document = json_response(200, openapi_document(routes_))](
-                               RouteRequest&) { return document; };
+ServiceApp::ServiceApp(const Settings& settings, Authenticator& authenticator, RateLimiter& limiter,
+                       std::vector<Route> routes, OpenApi openapi)
+    : settings_(settings),
+      authenticator_(authenticator),
+      limiter_(limiter),
+      auth_failures_(settings.auth_failures_per_minute),
+      provider_calls_(settings.provider_calls_per_user),
+      routes_(std::move(routes)) {
+  if (openapi == OpenApi::kServe) {
+    routes_.push_back({.method = "GET",
+                       .pattern = "/openapi.json",
+                       .summary = "This document",
+                       .needs_user = false,
+                       .blocking = false});
+    // The table is fixed from here on, so the document is made once.
+    routes_.back().handler = [document = json_response(200, openapi_document(routes_))](
+                                 RouteRequest&) { return document; };
+  }
   for (const auto& route : routes_) route_segments_.push_back(split_path(route.pattern));
 }
 
@@ -104,7 +119,14 @@ ServiceApp::Match ServiceApp::match(const HttpRequest& request) const {
 bool ServiceApp::handles_inline(const HttpRequest& request) const {
   const auto found = match(request);
   if (found.route == nullptr) return true;
-  return !found.route->blocking && !(found.route->needs_user && limiter_.blocks());
+  // Authentication and the limiter may wait on the network (JWKS, user-info, Redis).
+  return !found.route->blocking &&
+         !(found.route->needs_user && (limiter_.blocks() || authenticator_.may_block()));
+}
+
+bool ServiceApp::calls_provider(const HttpRequest& request) const {
+  const auto found = match(request);
+  return found.route != nullptr && found.route->calls_provider;
 }
 
 std::string_view rate_class_name(RateClass rate_class) {
@@ -138,15 +160,19 @@ int ServiceApp::limit_for(RateClass rate_class) const {
 HttpResponse ServiceApp::run_route(const Route& route, HttpRequest& request,
                                    std::vector<std::string> params, std::string& user_id) {
   User user;
+  std::optional<InFlightLimiter::Slot> provider_slot;  // held until the handler returns
   if (route.needs_user) {
-    const auto authorization = request.header("authorization");
-    if (!authorization || !authorization->starts_with(kBearer)) return unauthorized();
-    const auto verified = verifier_.verify(authorization->substr(kBearer.size()), unix_now());
-    if (!verified) {
-      log::info("credentials refused", {{"error_type", describe(verified.error())}});
-      return unauthorized();
+    const std::string client = client_address(request, settings_.trusted_proxies);
+    if (const auto wait = auth_failures_.blocked(client, unix_now())) {
+      return too_many_requests(*wait);
     }
-    user = *verified;
+    const auto authorization = request.header("authorization");
+    const auto authenticated = authenticator_.authenticate(authorization.value_or(""), unix_now());
+    if (!authenticated && authenticated.error().kind == AuthFailure::Kind::kUnavailable) {
+      return error_response(503, "auth_service_unavailable");  // the cause is logged where seen
+    }
+    if (!authenticated) return refuse_credentials(client, authenticated.error().reason);
+    user = *authenticated;
     user_id = user.id;
     if (!user.is_active) return error_response(400, "Inactive user");
     if (!user.has_premium_access()) return error_response(403, "audible_requires_premium");
@@ -155,10 +181,10 @@ HttpResponse ServiceApp::run_route(const Route& route, HttpRequest& request,
     key += ':';
     key += user.id;
     const auto decision = limiter_.hit(key, limit_for(route.rate_class), unix_now());
-    if (!decision.allowed) {
-      HttpResponse response = error_response(429, "rate_limit_exceeded");
-      response.set_header("Retry-After", std::to_string(decision.retry_after_seconds));
-      return response;
+    if (!decision.allowed) return too_many_requests(decision.retry_after_seconds);
+    if (route.calls_provider) {
+      provider_slot = provider_calls_.try_acquire(user.id);
+      if (!provider_slot) return too_many_requests(1);
     }
   }
   if (route.needs_configured && !settings_.is_audible_configured()) {
@@ -230,6 +256,23 @@ HttpResponse ServiceApp::refuse(int status, std::string_view detail) {
       .http_requests_total.with("route=\"unmatched\",status=\"" + std::to_string(status) + "\"")
       .inc();
   return response;
+}
+
+HttpResponse ServiceApp::refuse_credentials(const std::string& client, std::string_view reason) {
+  const int failures = auth_failures_.record(client, unix_now());
+  if (failures <= kLoggedRefusalsPerMinute) {
+    log::info("credentials refused", {{"error_type", reason}, {"client", client}});
+  } else if (failures == kLoggedRefusalsPerMinute + 1) {
+    log::warning(
+        "credentials refused repeatedly: the rest from this address this minute are not "
+        "logged",
+        {{"client", client}});
+  }
+  if (failures == settings_.auth_failures_per_minute) {
+    log::warning("failed authentication limit reached: this address gets 429 until the minute ends",
+                 {{"client", client}, {"limit_per_minute", failures}});
+  }
+  return unauthorized();
 }
 
 void ServiceApp::finish(HttpResponse& response, std::string_view request_id) const {

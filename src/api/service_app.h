@@ -4,24 +4,35 @@
 // route's needs in the contract's order (authentication 401/400, premium 403, rate limit 429,
 // configuration 503, body 400/422), runs the handler, and adds to every response, errors
 // included, the security headers and X-Request-ID; then counts and logs it.
+//
+// Two bounds keep one client from costing everyone: a client address (X-Forwarded-For believed
+// only from FORWARDED_ALLOW_IPS) that has failed authentication too often this minute gets 429
+// without its credentials being checked, and the refusals it causes are logged for the first few
+// only; a user gets at most AUDIBLE_PROVIDER_CALLS_PER_USER provider calls in flight (429 beyond).
 
 #include <memory>
 #include <vector>
 
 #include "api/route.h"
-#include "auth/jwt_verifier.h"
+#include "auth/authenticator.h"
 #include "config/settings.h"
+#include "http/auth_failure_limiter.h"
+#include "http/in_flight_limiter.h"
 #include "http/rate_limiter.h"
 #include "http/server.h"
 
 namespace ac {
 
+// kOmit: no /openapi.json route (a listener that serves /metrics alone).
+enum class OpenApi { kServe, kOmit };
+
 class ServiceApp final : public HttpApp {
  public:
-  ServiceApp(const Settings& settings, const JwtVerifier& verifier, RateLimiter& limiter,
-             std::vector<Route> routes);
+  ServiceApp(const Settings& settings, Authenticator& authenticator, RateLimiter& limiter,
+             std::vector<Route> routes, OpenApi openapi = OpenApi::kServe);
 
   bool handles_inline(const HttpRequest& request) const override;
+  bool calls_provider(const HttpRequest& request) const override;
   HttpResponse handle(HttpRequest& request) override;
   HttpResponse refuse(int status, std::string_view detail) override;
 
@@ -37,11 +48,15 @@ class ServiceApp final : public HttpApp {
   HttpResponse run_route(const Route& route, HttpRequest& request, std::vector<std::string> params,
                          std::string& user_id);
   void finish(HttpResponse& response, std::string_view request_id) const;
+  // Counts a failed authentication against the client's address; logs the first few a minute.
+  HttpResponse refuse_credentials(const std::string& client, std::string_view reason);
   int limit_for(RateClass rate_class) const;
 
   const Settings& settings_;
-  const JwtVerifier& verifier_;
+  Authenticator& authenticator_;
   RateLimiter& limiter_;
+  AuthFailureLimiter auth_failures_;
+  InFlightLimiter provider_calls_;
   std::vector<Route> routes_;
   std::vector<std::vector<std::string_view>> route_segments_;  // each pattern, split once
 };

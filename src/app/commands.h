@@ -1,6 +1,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <string>
 
 #include "config/env.h"
 
@@ -8,8 +9,14 @@ namespace ac {
 
 // Each returns the process exit code.
 int run_keygen(std::ostream& out);
-int run_check_config(const EnvLookup& env, std::ostream& out, std::ostream& err);
+// `connect`: also ask the provider's token endpoint whether it answers.
+int run_check_config(const EnvLookup& env, std::ostream& out, std::ostream& err,
+                     bool connect = false);
 int run_serve(const EnvLookup& env, std::ostream& err);
 int run_migrate(const EnvLookup& env, std::ostream& out, std::ostream& err);
+int run_import_mongo(const EnvLookup& env, const std::string& file, std::ostream& out,
+                     std::ostream& err);
+int run_rotate_keys(const EnvLookup& env, bool dry_run, int batch_size, std::ostream& out,
+                    std::ostream& err);
 
 }  // namespace ac

@@ -1,6 +1,10 @@
 #include <sched.h>
 
+#include <algorithm>
+#include <csignal>
 #include <iostream>
+#include <iterator>
+#include <optional>
 #include <thread>
 
 #include "api/library_routes.h"
@@ -9,21 +13,24 @@
 #include "api/service_app.h"
 #include "app/commands.h"
 #include "app/shared_state.h"
-#include "auth/jwt_verifier.h"
+#include "auth/open_authenticator.h"
 #include "config/settings.h"
 #include "crypto/token_cipher.h"
+#include "http/background_server.h"
 #include "http/server.h"
 #include "net/http_client.h"
 #include "oauth/connect_flow.h"
 #include "oauth/provider_client.h"
 #include "oauth/token_keeper.h"
 #include "obs/log.h"
+#include "store/store_health.h"
 #include "store/stores.h"
 
 namespace ac {
 namespace {
 
 constexpr int kWorkerThreads = 16;
+constexpr int kProviderThreads = 16;
 
 // The CPUs this process may run on (taskset, cgroup cpusets), not all the machine has: one I/O
 // thread per usable CPU, so that they never take turns on one core.
@@ -46,15 +53,21 @@ int run_serve(const EnvLookup& env, std::ostream& err) {
   const Settings settings = std::move(*loaded);
   if (const auto blocker = serve_blocker(settings)) return fail(err, "cannot serve: " + *blocker);
   log::set_level(settings.log_level);
+  // A peer or a stdout that went away is an error value where it is written, never the end of
+  // the process.
+  std::signal(SIGPIPE, SIG_IGN);
 
-  auto verifier =
-      JwtVerifier::create(JwtOptions{settings.jwt_secret_key, settings.jwt_public_key_pem,
-                                     settings.jwt_issuer, settings.jwt_audience});
-  if (!verifier) return fail(err, verifier.error());
+  auto authenticator = open_authenticator(settings);
+  if (!authenticator) return fail(err, authenticator.error());
 
   auto stores =
       open_stores(settings.database, StoreOptions{.pool_size = settings.database_pool_size});
   if (!stores) return fail(err, "DATABASE_URL: " + stores.error().message);
+  // A database that opens but takes no write (a read-only file or server) would lose every link.
+  auto store_health = StoreHealth::open(settings.database);
+  if (auto writable = store_health->check_writable(); !writable) {
+    return fail(err, "DATABASE_URL: " + writable.error().message);
+  }
   AccountStore& accounts = *stores->accounts;
   LibraryStore& library = *stores->library;
 
@@ -78,8 +91,9 @@ int run_serve(const EnvLookup& env, std::ostream& err) {
   auto library_api = library_routes(settings, sync, library, accounts, catalog);
   routes.insert(routes.end(), library_api.begin(), library_api.end());
   std::vector<std::pair<std::string, ReadinessCheck>> checks{
-      {"store", [&accounts]() -> std::optional<std::string> {
+      {"store", [&accounts, &store_health]() -> std::optional<std::string> {
          auto ok = accounts.ping();
+         if (ok) ok = store_health->check_writable();
          if (ok) return std::nullopt;
          return ok.error().message;
        }}};
@@ -90,15 +104,26 @@ int run_serve(const EnvLookup& env, std::ostream& err) {
                         return ok.error().reason;
                       }});
   }
-  auto ops = ops_routes(std::move(checks));
+  // Declared after the stores and Redis, so that it stops (joins its thread) before they close.
+  ReadinessProbe readiness(std::move(checks));
+  auto ops = ops_routes(readiness);
+  // With METRICS_PORT, /metrics is served on its own listener and not on the main one.
+  std::vector<Route> metrics_routes;
+  if (settings.metrics_port) {
+    const auto is_metrics = [](const Route& route) { return route.pattern == "/metrics"; };
+    std::ranges::copy_if(ops, std::back_inserter(metrics_routes), is_metrics);
+    std::erase_if(ops, is_metrics);
+  }
   routes.insert(routes.end(), ops.begin(), ops.end());
-  ServiceApp app(settings, *verifier, *shared->limiter, std::move(routes));
+  ServiceApp app(settings, **authenticator, *shared->limiter, std::move(routes));
 
   ServerOptions options;
   options.host = settings.host;
   options.port = static_cast<unsigned short>(settings.port);
   options.io_threads = usable_cpus();
   options.worker_threads = kWorkerThreads;
+  options.provider_threads = kProviderThreads;
+  options.max_connections = settings.max_connections;
   options.tls_cert_file = settings.tls_cert_file;
   options.tls_key_file = settings.tls_key_file;
   HttpServer server(options, app);
@@ -106,8 +131,32 @@ int run_serve(const EnvLookup& env, std::ostream& err) {
   log::info("listening", {{"host", settings.host},
                           {"port", server.port()},
                           {"tls", !settings.tls_cert_file.empty()},
-                          {"audible_configured", settings.is_audible_configured()}});
+                          {"audible_configured", settings.is_audible_configured()},
+                          {"max_connections", server.max_connections()}});
+  std::optional<ServiceApp> metrics_app;
+  std::optional<BackgroundServer> metrics_server;
+  if (settings.metrics_port) {
+    metrics_app.emplace(settings, **authenticator, *shared->limiter, std::move(metrics_routes),
+                        OpenApi::kOmit);
+    metrics_server.emplace(
+        ServerOptions{.host = settings.host,
+                      .port = static_cast<unsigned short>(*settings.metrics_port),
+                      .worker_threads = 1,
+                      .provider_threads = 1,
+                      .max_connections = 64},
+        *metrics_app);
+    if (auto started = metrics_server->start(); !started) {
+      return fail(err, "METRICS_PORT: " + started.error());
+    }
+    log::info("serving /metrics",
+              {{"host", settings.host}, {"metrics_port", metrics_server->port()}});
+  }
   server.run();
+  // Draining is over and the handlers are gone: a second SIGTERM (an impatient orchestrator)
+  // must not kill the process while it flushes its log and closes the stores.
+  std::signal(SIGTERM, SIG_IGN);
+  std::signal(SIGINT, SIG_IGN);
+  readiness.stop();
   log::info("stopped");
   return 0;
 }

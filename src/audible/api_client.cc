@@ -7,6 +7,7 @@
 #include "crypto/fernet.h"
 #include "obs/log.h"
 #include "obs/metrics.h"
+#include "util/bounded_number.h"
 
 namespace ac {
 
@@ -37,6 +38,8 @@ std::expected<OutboundResponse, ApiError> AudibleApiClient::get(const std::strin
           response.error().kind == TransportError::kTooLarge) {
         break;  // trying again changes nothing
       }
+      // Every provider connection busy: fail fast (503) rather than queue behind slow calls.
+      if (response.error().kind == TransportError::kBusy) break;
     }
     if (attempt >= policy_.max_retries) break;
     const auto delay = retry_delay(policy_, attempt + 1, server_wish);
@@ -84,18 +87,20 @@ std::expected<LibraryPage, ApiError> AudibleApiClient::library_page(
   OPENSSL_cleanse(authorization.data(), authorization.size());
   if (!json) return std::unexpected(json.error());
 
+  return parse_library_page(*json, raw);
+}
+
+std::expected<LibraryPage, ApiError> parse_library_page(const nlohmann::json& json,
+                                                        const OutboundResponse& raw) {
   LibraryPage result;
-  const auto items = json->find("items");
-  if (items != json->end() && items->is_array()) {
+  const auto items = json.find("items");
+  if (items != json.end() && items->is_array()) {
     result.items.assign(items->begin(), items->end());
-  } else if (items != json->end()) {
+  } else if (items != json.end()) {
     return std::unexpected(ApiError{ApiFailure::kUnavailable, "library items is not a list"});
   }
   if (const auto total = raw.header("total-count")) {
-    try {
-      result.total_count = std::stoll(std::string(*total));
-    } catch (const std::exception&) {
-    }
+    result.total_count = bounded_integer(*total, {0, kMaxTotalCount});
   }
   if (const auto token = raw.header("state-token"); token && !token->empty()) {
     result.state_token = std::string(*token);

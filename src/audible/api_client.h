@@ -33,6 +33,15 @@ struct LibraryPage {
   std::optional<std::string> state_token;   // the state-token header
 };
 
+// The total-count header is clamped to 0..kMaxTotalCount.
+inline constexpr std::int64_t kMaxTotalCount = 1'000'000'000;
+
+// A library page's 200 JSON object and the response it came in (for its headers): the items (a
+// missing list is an empty page; one that is not a list is kUnavailable), total-count and
+// state-token.
+std::expected<LibraryPage, ApiError> parse_library_page(const nlohmann::json& json,
+                                                        const OutboundResponse& raw);
+
 class AudibleApiClient {
  public:
   AudibleApiClient(const Settings& settings, HttpClient& http, RetryPolicy policy = {});

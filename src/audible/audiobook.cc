@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "util/bounded_number.h"
+
 namespace ac {
 namespace {
 
@@ -32,14 +34,7 @@ std::optional<double> rating_of(const nlohmann::json& product) {
   if (overall == rating->end() || !overall->is_object()) return std::nullopt;
   const auto average = overall->find("display_average_rating");
   if (average == overall->end()) return std::nullopt;
-  if (average->is_number()) return average->get<double>();
-  if (average->is_string()) {
-    try {
-      return std::stod(average->get<std::string>());
-    } catch (const std::exception&) {
-    }
-  }
-  return std::nullopt;
+  return bounded_real(*average, {0.0, kMaxRating});
 }
 
 nlohmann::json or_null(const auto& value) {
@@ -62,8 +57,8 @@ std::optional<Audiobook> audiobook_from_product(const nlohmann::json& product) {
   book.description = text(product, "publisher_summary");
   if (!book.description) book.description = text(product, "merchandising_summary");
   const auto runtime = product.find("runtime_length_min");
-  if (runtime != product.end() && runtime->is_number_integer()) {
-    book.duration_minutes = runtime->get<std::int64_t>();
+  if (runtime != product.end()) {
+    book.duration_minutes = bounded_integer(*runtime, {0, kMaxDurationMinutes});
   }
   book.rating = rating_of(product);
   book.purchase_date = text(product, "purchase_date");

@@ -22,6 +22,10 @@ struct Audiobook {
   bool is_owned = false;
 };
 
+// The provider's numbers are clamped into these ranges (a year of audio; Audible's five stars).
+inline constexpr std::int64_t kMaxDurationMinutes = 365 * 24 * 60;
+inline constexpr double kMaxRating = 5.0;
+
 // nullopt when the product has no ASIN, or no title (an empty product).
 std::optional<Audiobook> audiobook_from_product(const nlohmann::json& product);
 

@@ -1,30 +1,40 @@
 #pragma once
 
-// Verifies the platform's JWTs: HS256 with JWT_SECRET_KEY, RS256 or ES256 with the PEM public key
-// of JWT_PUBLIC_KEY_FILE. The algorithm a token may use follows from the configured key, never
-// from the token: `alg: none` and an HS256 token made with the public key's bytes both fail.
-
-#include <openssl/evp.h>
+// Verifies the platform's JWTs (CONTRACT.md section 4): HS256 with JWT_SECRET_KEY (or SECRET_KEY),
+// RS256 or ES256 with the PEM public key of JWT_PUBLIC_KEY_FILE or a key of JWT_JWKS_URL, any of
+// them at once. A token is verified only with a key of the type its alg names: HS256 only with
+// the secret, never with a public key's bytes; a kid that names a key of another type is refused;
+// so are `alg: none` and any `crit` header (we understand no extension).
+//
+// With a JWKS, a kid picks the key (a kid the set lacks makes the set be fetched again, within
+// the JwksSource's limits, and otherwise falls back to the PEM key); without a kid every key of
+// the alg's type is tried. Tokens that verified are remembered by SHA-256 with the key set's
+// generation, so a token whose key left the set is verified again, and fails.
+//
+// Thread-safe. verify() may block on the JWKS fetch when a JwksSource is given (may_block()).
 
 #include <cstdint>
-#include <cstring>
 #include <expected>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
+#include "auth/digest_cache.h"
+#include "auth/jwks.h"
+#include "auth/public_key.h"
 #include "auth/user.h"
 #include "crypto/secret.h"
-#include "crypto/sha256.h"
 
 namespace ac {
 
 enum class JwtError {
   kMalformed,         // not three base64url parts of JSON
-  kAlgorithmRefused,  // alg not one the configured keys allow
+  kAlgorithmRefused,  // alg not one a configured key allows, or none
+  kCriticalHeader,    // a `crit` header: an extension we do not understand
+  kKeyTypeMismatch,   // the kid names a key of another type than the alg's
+  kUnknownKey,        // no key with that kid
+  kKeysUnavailable,   // the JWKS was never fetched: we cannot tell (503, not 401)
   kBadSignature,
   kExpired,      // exp (60 s leeway) past, or missing
   kNotYetValid,  // nbf in the future
@@ -35,11 +45,16 @@ enum class JwtError {
 
 std::string_view describe(JwtError error);
 
+// The exp claim of a token that looks like a JWT, unverified: only ever used to keep something
+// for less time. nullopt when there is none.
+std::optional<double> unverified_expiry(std::string_view token);
+
 struct JwtOptions {
-  Secret hs256_secret;         // empty: HS256 refused
-  std::string public_key_pem;  // empty: RS256/ES256 refused
-  std::string issuer;          // empty: not checked
-  std::string audience;        // empty: not checked
+  Secret hs256_secret;               // empty: HS256 refused
+  std::string public_key_pem;        // empty: none
+  std::string issuer;                // empty: not checked
+  std::string audience;              // empty: not checked
+  std::shared_ptr<JwksSource> jwks;  // null: none
   std::int64_t leeway_seconds = 60;
 };
 
@@ -50,48 +65,37 @@ struct VerifiedToken {
   std::optional<double> not_before;
 };
 
-// Tokens that verified, by SHA-256 of their text: clients send the same JWT for many requests,
-// and its signature and claims cannot change, so only its times need checking again.
-class VerifiedTokenCache {
- public:
-  std::optional<VerifiedToken> find(const Sha256Digest& digest);
-  void insert(const Sha256Digest& digest, const VerifiedToken& token);
-
- private:
-  static constexpr std::size_t kMaxEntries = 10'000;
-  std::mutex mutex_;
-  std::unordered_map<Sha256Digest, VerifiedToken, Sha256DigestHash> entries_;
-};
-
 class JwtVerifier {
  public:
   // Fails when the PEM key is neither RSA nor EC P-256.
   static std::expected<JwtVerifier, std::string> create(JwtOptions options);
 
-  // The user the token names, whatever its is_active says; the caller decides what inactive means.
-  std::expected<User, JwtError> verify(std::string_view token, std::int64_t now) const;
+  // The token's user and times, whatever its is_active says; the caller decides what inactive
+  // means.
+  std::expected<VerifiedToken, JwtError> verify(std::string_view token, std::int64_t now) const;
+
+  bool may_block() const { return options_.jwks != nullptr; }
 
  private:
-  struct KeyDeleter {
-    void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
+  struct Cached {
+    VerifiedToken token;
+    std::uint64_t generation;
   };
-  enum class PublicKeyKind { kNone, kRsa, kEcP256 };
-
-  // Longer Authorization values are refused before any work.
-  static constexpr std::size_t kMaxTokenSize = 8192;
+  static constexpr std::size_t kMaxTokenSize = 8192;  // longer Authorization values: refused
+  static constexpr std::size_t kMaxCachedTokens = 10'000;
 
   JwtVerifier() = default;
-  std::expected<VerifiedToken, JwtError> verify_uncached(std::string_view token,
-                                                         std::int64_t now) const;
+  std::expected<VerifiedToken, JwtError> verify_uncached(std::string_view token, std::int64_t now,
+                                                         const KeySet* jwks_keys) const;
+  std::optional<JwtError> check_signature(std::string_view alg, const std::string* kid,
+                                          std::string_view signed_part, std::string_view signature,
+                                          const KeySet* jwks_keys, std::int64_t now) const;
   std::optional<JwtError> check_times(double expires, std::optional<double> not_before,
                                       std::int64_t now) const;
-  bool signature_matches(std::string_view alg, std::string_view signed_part,
-                         std::string_view signature) const;
 
   JwtOptions options_;
-  std::shared_ptr<EVP_PKEY> public_key_;
-  PublicKeyKind public_key_kind_ = PublicKeyKind::kNone;
-  std::shared_ptr<VerifiedTokenCache> cache_;
+  std::optional<PublicKey> pem_key_;
+  std::shared_ptr<DigestCache<Cached>> cache_;
 };
 
 }  // namespace ac

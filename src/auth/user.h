@@ -4,7 +4,7 @@
 
 namespace ac {
 
-// The platform's user, as its JWT describes them (CONTRACT.md section 4).
+// The platform's user, as its JWT or its user-info endpoint describes them (CONTRACT.md section 4).
 struct User {
   std::string id;
   std::string subscription_tier = "basic";  // basic, premium or family

@@ -92,6 +92,13 @@ class EnvReader {
 
   // An http(s) URL; plain http only to a loopback host. Trailing slashes are dropped.
   std::string provider_url(const std::string& name, std::string fallback) const {
+    std::string url = outbound_url(name, std::move(fallback));
+    while (url.ends_with('/')) url.pop_back();
+    return url;
+  }
+
+  // An http(s) URL; plain http only to a loopback host. Kept exactly as given.
+  std::string outbound_url(const std::string& name, std::string fallback = "") const {
     std::string url = text_or(name, std::move(fallback));
     if (url.empty()) return url;
     if (!parse_http_url(url))
@@ -101,7 +108,6 @@ class EnvReader {
       throw SettingError{name + " must use https unless its host is a loopback address (got \"" +
                          redact_url_password(url) + "\")"};
     }
-    while (url.ends_with('/')) url.pop_back();
     return url;
   }
 
@@ -110,6 +116,7 @@ class EnvReader {
 };
 
 void load_provider(const EnvReader& env, Settings& s) {
+  s.integration_enabled = env.boolean("AUDIBLE_INTEGRATION_ENABLED", true);
   s.client_id = env.text_or("AUDIBLE_CLIENT_ID", "");
   s.client_secret = env.secret("AUDIBLE_CLIENT_SECRET");
   s.redirect_uri = env.text_or("AUDIBLE_REDIRECT_URI", "");
@@ -128,6 +135,7 @@ void load_provider(const EnvReader& env, Settings& s) {
   s.http.connect_timeout_seconds = env.integer("AUDIBLE_HTTP_CONNECT_TIMEOUT_SECONDS", 10, 1, 600);
   s.http.max_connections = env.integer("AUDIBLE_HTTP_MAX_CONNECTIONS", 5, 1, 1000);
   s.http.keepalive_connections = env.integer("AUDIBLE_HTTP_KEEPALIVE_CONNECTIONS", 2, 0, 1000);
+  s.http.pool_timeout_seconds = env.integer("AUDIBLE_HTTP_POOL_TIMEOUT_SECONDS", 1, 0, 600);
   s.library_page_size = env.integer("AUDIBLE_LIBRARY_PAGE_SIZE", 1000, 1, 1000);
   s.catalog_cache_seconds = env.integer("AUDIBLE_CATALOG_CACHE_SECONDS", 60, 0, 86'400);
   s.catalog_cache_entries = env.integer("AUDIBLE_CATALOG_CACHE_ENTRIES", 1000, 1, 1'000'000);
@@ -149,6 +157,7 @@ void load_tokens(const EnvReader& env, Settings& s) {
 
 void load_users(const EnvReader& env, Settings& s) {
   s.jwt_secret_key = env.secret("JWT_SECRET_KEY");
+  if (s.jwt_secret_key.empty()) s.jwt_secret_key = env.secret("SECRET_KEY");
   s.jwt_public_key_file = env.text_or("JWT_PUBLIC_KEY_FILE", "");
   if (!s.jwt_public_key_file.empty()) {
     auto pem = read_file(s.jwt_public_key_file);
@@ -159,8 +168,14 @@ void load_users(const EnvReader& env, Settings& s) {
     }
     s.jwt_public_key_pem = std::move(*pem);
   }
+  s.jwt_jwks_url = env.outbound_url("JWT_JWKS_URL");
   s.jwt_issuer = env.text_or("JWT_ISSUER", "");
   s.jwt_audience = env.text_or("JWT_AUDIENCE", "");
+  s.auth_userinfo_url = env.outbound_url("AUTH_USERINFO_URL");
+  s.auth_userinfo_cache_seconds = env.integer("AUTH_USERINFO_CACHE_SECONDS", 60, 0, 86'400);
+  s.auth_http.timeout_seconds = env.integer("AUTH_HTTP_TIMEOUT_SECONDS", 5, 1, 60);
+  s.auth_http.connect_timeout_seconds =
+      std::min(s.auth_http.connect_timeout_seconds, s.auth_http.timeout_seconds);
 }
 
 void load_limits(const EnvReader& env, Settings& s) {
@@ -178,6 +193,12 @@ void load_limits(const EnvReader& env, Settings& s) {
           ? RateLimitStorage::kRedis
           : RateLimitStorage::kMemory;
   s.state_ttl_seconds = env.integer("AUDIBLE_STATE_TTL_SECONDS", 900, 1, 86'400);
+  s.provider_calls_per_user = env.integer("AUDIBLE_PROVIDER_CALLS_PER_USER", 4, 1, 1000);
+  s.auth_failures_per_minute =
+      env.integer("AUDIBLE_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE", 60, 1, kMaxPerMinute);
+  auto proxies = AddressSet::parse(env.text_or("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"));
+  if (!proxies) throw SettingError{"FORWARDED_ALLOW_IPS: " + proxies.error()};
+  s.trusted_proxies = std::move(*proxies);
 }
 
 void load_process(const EnvReader& env, Settings& s) {
@@ -200,6 +221,8 @@ void load_process(const EnvReader& env, Settings& s) {
   s.log_level = env.one_of("LOG_LEVEL", "info", {"debug", "info", "warning", "error"});
   s.tls_cert_file = env.text_or("TLS_CERT_FILE", "");
   s.tls_key_file = env.text_or("TLS_KEY_FILE", "");
+  s.max_connections = static_cast<std::size_t>(env.integer("MAX_CONNECTIONS", 0, 0, 10'000'000));
+  if (env.text("METRICS_PORT")) s.metrics_port = env.integer("METRICS_PORT", 0, 0, 65535);
   if (s.tls_cert_file.empty() != s.tls_key_file.empty()) {
     throw SettingError{"TLS_CERT_FILE and TLS_KEY_FILE must be set together"};
   }
@@ -213,8 +236,13 @@ void load_process(const EnvReader& env, Settings& s) {
 
 }  // namespace
 
+bool Settings::has_jwt_keys() const {
+  return !jwt_secret_key.empty() || !jwt_public_key_pem.empty() || !jwt_jwks_url.empty();
+}
+
 bool Settings::is_audible_configured() const {
-  return !client_id.empty() && !client_secret.empty() && !redirect_uri.empty();
+  return integration_enabled && !client_id.empty() && !client_secret.empty() &&
+         !redirect_uri.empty();
 }
 
 std::expected<Settings, std::string> load_settings(const EnvLookup& env) {
@@ -237,8 +265,14 @@ std::optional<std::string> serve_blocker(const Settings& settings) {
     return "AUDIBLE_TOKEN_ENCRYPTION_KEY is not set (set AUDIBLE_ALLOW_PLAINTEXT_TOKENS=true to "
            "store tokens unencrypted, as the Python service did)";
   }
-  if (settings.jwt_secret_key.empty() && settings.jwt_public_key_pem.empty()) {
-    return "neither JWT_SECRET_KEY nor JWT_PUBLIC_KEY_FILE is set: no user could sign in";
+  if (!settings.has_jwt_keys() && settings.auth_userinfo_url.empty()) {
+    return "none of JWT_SECRET_KEY (or SECRET_KEY), JWT_PUBLIC_KEY_FILE, JWT_JWKS_URL and "
+           "AUTH_USERINFO_URL is set: no user could sign in";
+  }
+  // The provider sends the authorization code there: in clear text it could be read on the way.
+  if (settings.is_audible_configured() && !is_allowed_outbound_url(settings.redirect_uri)) {
+    return "AUDIBLE_REDIRECT_URI must use https unless its host is a loopback address (got \"" +
+           redact_url_password(settings.redirect_uri) + "\")";
   }
   return std::nullopt;
 }

@@ -10,6 +10,7 @@
 #include "config/env.h"
 #include "crypto/multi_fernet.h"
 #include "crypto/secret.h"
+#include "net/address_set.h"
 #include "redis/redis_url.h"
 
 namespace ac {
@@ -28,10 +29,12 @@ struct HttpClientSettings {
   int connect_timeout_seconds = 10;
   int max_connections = 5;
   int keepalive_connections = 2;
+  int pool_timeout_seconds = 1;  // AUDIBLE_HTTP_POOL_TIMEOUT_SECONDS: wait for a free connection
 };
 
 struct Settings {
   // The provider.
+  bool integration_enabled = true;  // AUDIBLE_INTEGRATION_ENABLED: false turns the integration off
   std::string client_id;
   Secret client_secret;
   std::string redirect_uri;
@@ -51,17 +54,30 @@ struct Settings {
   std::optional<MultiFernet> token_keys;
   bool allow_plaintext_tokens = false;
 
-  // Users.
-  Secret jwt_secret_key;
+  // Users (CONTRACT.md section 4).
+  Secret jwt_secret_key;  // JWT_SECRET_KEY, else the platform's SECRET_KEY
   std::string jwt_public_key_file;
   std::string jwt_public_key_pem;
+  std::string jwt_jwks_url;  // JWT_JWKS_URL
   std::string jwt_issuer;
   std::string jwt_audience;
+  std::string auth_userinfo_url;         // AUTH_USERINFO_URL
+  int auth_userinfo_cache_seconds = 60;  // AUTH_USERINFO_CACHE_SECONDS, 0 turns the cache off
+  // For the JWKS and the user-info endpoint: short timeouts (AUTH_HTTP_TIMEOUT_SECONDS, 5) and a
+  // few connections, failing at once when all are busy, so a slow endpoint holds few threads.
+  HttpClientSettings auth_http{.timeout_seconds = 5,
+                               .connect_timeout_seconds = 2,
+                               .max_connections = 8,
+                               .keepalive_connections = 8,
+                               .pool_timeout_seconds = 0};
 
   // Limits and state.
   RateLimits rate_limits;
   RateLimitStorage rate_limit_storage = RateLimitStorage::kMemory;
   int state_ttl_seconds = 900;
+  int provider_calls_per_user = 4;    // AUDIBLE_PROVIDER_CALLS_PER_USER: in flight at once
+  int auth_failures_per_minute = 60;  // AUDIBLE_RATE_LIMIT_AUTH_FAILURES_PER_MINUTE, per address
+  AddressSet trusted_proxies;         // FORWARDED_ALLOW_IPS (127.0.0.1,::1)
 
   // Process.
   std::string host = "127.0.0.1";
@@ -74,9 +90,13 @@ struct Settings {
   std::string log_level = "info";
   std::string tls_cert_file;
   std::string tls_key_file;
+  std::size_t max_connections = 0;  // MAX_CONNECTIONS; 0: from RLIMIT_NOFILE, with headroom
+  std::optional<int> metrics_port;  // METRICS_PORT: /metrics on its own listener (0: any port)
 
-  // Client id, secret and redirect URI are all set.
+  // The integration is enabled and client id, secret and redirect URI are all set.
   bool is_audible_configured() const;
+  // A JWT key of some kind: an HS256 secret, a PEM public key or a JWKS.
+  bool has_jwt_keys() const;
 };
 
 // One line naming the variable at fault (never a secret's value) on error.

@@ -41,26 +41,35 @@ std::expected<Secret, FernetError> MultiFernet::decrypt(
     std::string_view token, std::optional<std::int64_t> ttl_seconds) const {
   auto parsed = parse_fernet_token(token);
   if (!parsed) return std::unexpected(parsed.error());
-  return open(*parsed, ttl_seconds, unix_now());
+  auto opened = open(*parsed, ttl_seconds, unix_now());
+  if (!opened) return std::unexpected(opened.error());
+  return std::move(opened->plaintext);
+}
+
+std::expected<MultiFernet::Decrypted, FernetError> MultiFernet::decrypt_with_key_index(
+    std::string_view token) const {
+  auto parsed = parse_fernet_token(token);
+  if (!parsed) return std::unexpected(parsed.error());
+  return open(*parsed, std::nullopt, unix_now());
 }
 
 std::expected<std::string, FernetError> MultiFernet::rotate(std::string_view token) const {
   auto parsed = parse_fernet_token(token);
   if (!parsed) return std::unexpected(parsed.error());
-  auto plaintext = open(*parsed, std::nullopt, unix_now());
-  if (!plaintext) return std::unexpected(plaintext.error());
+  auto opened = open(*parsed, std::nullopt, unix_now());
+  if (!opened) return std::unexpected(opened.error());
   std::array<std::uint8_t, 16> iv;
   fill_random(iv);
-  return fernets_.front().encrypt_at(plaintext->reveal(), parsed->timestamp(), iv);
+  return fernets_.front().encrypt_at(opened->plaintext.reveal(), parsed->timestamp(), iv);
 }
 
-std::expected<Secret, FernetError> MultiFernet::open(const FernetTokenBytes& token,
-                                                     std::optional<std::int64_t> ttl_seconds,
-                                                     std::int64_t now) const {
+std::expected<MultiFernet::Decrypted, FernetError> MultiFernet::open(
+    const FernetTokenBytes& token, std::optional<std::int64_t> ttl_seconds,
+    std::int64_t now) const {
   std::optional<FernetError> first_error;
-  for (const auto& fernet : fernets_) {
-    auto plaintext = fernet.open(token, ttl_seconds, now);
-    if (plaintext) return plaintext;
+  for (std::size_t index = 0; index < fernets_.size(); ++index) {
+    auto plaintext = fernets_[index].open(token, ttl_seconds, now);
+    if (plaintext) return Decrypted{std::move(*plaintext), index};
     if (!first_error) first_error = plaintext.error();
   }
   return std::unexpected(*first_error);

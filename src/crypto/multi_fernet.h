@@ -25,13 +25,20 @@ class MultiFernet {
   std::expected<std::string, FernetError> encrypt(std::string_view plaintext) const;
   std::expected<Secret, FernetError> decrypt(std::string_view token,
                                              std::optional<std::int64_t> ttl_seconds = {}) const;
+  // Which key opened it (0: the first, the one that encrypts), so that key rotation can tell
+  // tokens that are current from those still under an old key.
+  struct Decrypted {
+    Secret plaintext;
+    std::size_t key_index = 0;
+  };
+  std::expected<Decrypted, FernetError> decrypt_with_key_index(std::string_view token) const;
   std::expected<std::string, FernetError> rotate(std::string_view token) const;
 
  private:
   // Tries every key; the error is the first key's when none fits.
-  std::expected<Secret, FernetError> open(const FernetTokenBytes& token,
-                                          std::optional<std::int64_t> ttl_seconds,
-                                          std::int64_t now) const;
+  std::expected<Decrypted, FernetError> open(const FernetTokenBytes& token,
+                                             std::optional<std::int64_t> ttl_seconds,
+                                             std::int64_t now) const;
   std::vector<Fernet> fernets_;
 };
 

@@ -13,19 +13,17 @@ std::expected<std::string, FernetError> TokenCipher::seal(const Secret& token) c
 
 std::expected<TokenCipher::Opened, TokenCipher::OpenFailure> TokenCipher::open(
     std::string_view stored) const {
-  if (stored.empty()) return Opened{Secret(), false};
+  if (stored.empty()) return Opened{Secret(), false, std::nullopt};
   if (looks_like_fernet(stored)) {
     if (!keys_) return std::unexpected(OpenFailure{OpenError::kNoKey, std::nullopt});
-    auto plaintext = keys_->decrypt(stored);
-    if (!plaintext) {
-      return std::unexpected(OpenFailure{OpenError::kUndecryptable, plaintext.error()});
-    }
-    return Opened{std::move(*plaintext), false};
+    auto opened = keys_->decrypt_with_key_index(stored);
+    if (!opened) return std::unexpected(OpenFailure{OpenError::kUndecryptable, opened.error()});
+    return Opened{std::move(opened->plaintext), opened->key_index > 0, opened->key_index};
   }
   if (!allow_plaintext_) {
     return std::unexpected(OpenFailure{OpenError::kPlaintextRefused, std::nullopt});
   }
-  return Opened{Secret(std::string(stored)), keys_.has_value()};
+  return Opened{Secret(std::string(stored)), keys_.has_value(), std::nullopt};
 }
 
 std::string_view describe(TokenCipher::OpenError error) {

@@ -12,8 +12,9 @@ namespace ac {
 // How OAuth tokens are written to and read from the store (CONTRACT.md section 6).
 // - A stored value that looks like a Fernet token is decrypted, and a failure is an error: it is
 //   never taken for plaintext.
-// - Anything else is a legacy plaintext token, accepted only when plaintext is allowed, and then
-//   marked for re-encryption at its next write.
+// - Anything else is a legacy plaintext token, accepted only when plaintext is allowed.
+// - A plaintext token (when a key is set) and a token under an old key are marked for resealing:
+//   the caller writes them back under the first key.
 // - With no key (only possible when plaintext is allowed), tokens are written as they are, which
 //   is what the Python service did.
 class TokenCipher {
@@ -32,7 +33,9 @@ class TokenCipher {
   };
   struct Opened {
     Secret token;
-    bool needs_reseal;  // legacy plaintext: write it back encrypted
+    bool needs_reseal = false;  // plaintext, or an old key: write it back under the first key
+    // The key that opened it (0: the first); nullopt for plaintext and empty tokens.
+    std::optional<std::size_t> key_index;
   };
 
   // The value to store. Empty stays empty, as in the seeds.

@@ -18,6 +18,7 @@ struct HttpRequest {
   std::string query;   // after '?', without it
   HeaderList headers;  // names in lower case
   std::string body;
+  std::string peer_address;  // the connection's remote IP address, as text ("" if unknown)
 
   // First value of a header, by lower-case name.
   std::optional<std::string_view> header(std::string_view lower_name) const;

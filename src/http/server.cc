@@ -6,10 +6,12 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
-#include <set>
 #include <thread>
 
+#include "http/connection_registry.h"
+#include "http/header_check.h"
 #include "obs/log.h"
 
 namespace ac {
@@ -22,17 +24,71 @@ using tcp = asio::ip::tcp;
 
 constexpr std::size_t kHeaderLimit = 16 * 1024;
 constexpr std::chrono::seconds kWriteTimeout{30};
+constexpr std::chrono::seconds kAcceptLogInterval{10};
 
-// One live connection, as the drain sees it. Touched only on the connection's own I/O thread,
-// apart from the registry's set, which has its own lock.
-struct Connection {
-  asio::any_io_executor executor;
+// One live connection. `cancel` is touched only on the connection's own I/O thread.
+class Connection final : public TrackedConnection, public std::enable_shared_from_this<Connection> {
+ public:
+  explicit Connection(asio::any_io_executor executor) : executor_(std::move(executor)) {}
+  void close_if_idle() override {
+    asio::post(executor_, [self = shared_from_this()] {
+      if (self->idle() && self->cancel) self->cancel();
+    });
+  }
   std::function<void()> cancel;  // empty once the session has ended
-  bool idle = true;              // waiting for the next request
+
+ private:
+  asio::any_io_executor executor_;
 };
 
-HttpRequest to_request(http::request<http::string_body>&& message) {
+// Accept failures (out of descriptors, say) are logged at most once per interval, with the
+// number left out, so that they can neither flood the log nor go unseen.
+class AcceptFailureLog {
+ public:
+  void note(const beast::error_code& ec) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now < next_) {
+      ++left_out_;
+      return;
+    }
+    // The errno's text, not ec.message(): out of descriptors, the sanitizers' check of the error
+    // category's object needs a descriptor of its own and reports a false error.
+    log::warning("accept failed",
+                 {{"error_type", std::strerror(ec.value())}, {"repeats_not_logged", left_out_}});
+    left_out_ = 0;
+    next_ = now + kAcceptLogInterval;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point next_{};
+  std::uint64_t left_out_ = 0;
+};
+
+// The peer's IP address as text; an IPv4-mapped IPv6 address as IPv4.
+std::string peer_address_of(const tcp::socket& socket) {
+  beast::error_code ec;
+  auto address = socket.remote_endpoint(ec).address();
+  if (ec) return "";
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+  }
+  return address.to_string();
+}
+
+// The server's own answer to a read that failed, when it gets one.
+std::optional<std::pair<int, std::string_view>> refusal_for(const beast::error_code& ec) {
+  if (ec == http::error::body_limit) return std::pair{413, "request_too_large"};
+  if (ec == http::error::header_limit) return std::pair{431, "request_header_fields_too_large"};
+  if (ec && ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
+      ec != http::error::end_of_stream && ec != http::error::partial_message) {
+    return std::pair{400, "invalid_request"};
+  }
+  return std::nullopt;
+}
+
+HttpRequest to_request(http::request<http::string_body>&& message, std::string peer_address) {
   HttpRequest request;
+  request.peer_address = std::move(peer_address);
   request.method = std::string(message.method_string());
   const std::string_view target(message.target().data(), message.target().size());
   const auto question = target.find('?');
@@ -53,7 +109,10 @@ struct HttpServer::Impl {
   Impl(ServerOptions opts, HttpApp& application)
       : options(std::move(opts)),
         app(application),
-        workers(static_cast<std::size_t>(std::max(1, options.worker_threads))) {
+        workers(static_cast<std::size_t>(std::max(1, options.worker_threads))),
+        provider_workers(static_cast<std::size_t>(std::max(1, options.provider_threads))),
+        registry(options.max_connections > 0 ? options.max_connections
+                                             : default_max_connections()) {
     for (int i = 0; i < std::max(1, options.io_threads); ++i) {
       contexts.push_back(std::make_unique<asio::io_context>(1));
       guards.emplace_back(asio::make_work_guard(*contexts.back()));
@@ -74,6 +133,11 @@ struct HttpServer::Impl {
   template <class Stream>
   asio::awaitable<bool> write_response(Stream& stream, HttpResponse response, bool keep_alive,
                                        unsigned version) {
+    if (const auto unsafe = first_unsafe_header(response.headers)) {
+      log::error("response header with a forbidden character: answering 500 instead",
+                 {{"header", *unsafe}, {"status", response.status}});
+      response = app.refuse(500, "internal_error");
+    }
     http::response<http::string_body> message{static_cast<http::status>(response.status), version};
     for (auto& [name, value] : response.headers) message.set(name, value);
     message.body() = std::move(response.body);
@@ -86,38 +150,46 @@ struct HttpServer::Impl {
   }
 
   template <class Stream>
-  asio::awaitable<void> serve_requests(Stream& stream, Connection& connection) {
+  asio::awaitable<void> serve_requests(Stream& stream, Connection& connection,
+                                       const std::string& peer_address,
+                                       std::chrono::steady_clock::time_point accepted) {
     beast::flat_buffer buffer;
+    bool first = true;
     while (!stopping) {
       http::request_parser<http::string_body> parser;
       parser.body_limit(options.body_limit);
       parser.header_limit(kHeaderLimit);
-      beast::get_lowest_layer(stream).expires_after(options.read_timeout);
-      connection.idle = true;
+      auto& socket = beast::get_lowest_layer(stream);
+      const auto deadline = std::chrono::steady_clock::now() + options.read_timeout;
+      // A new connection must say soon what it wants; a kept-alive one may idle until the deadline.
+      socket.expires_at(first ? std::min(deadline, accepted + options.first_request_timeout)
+                              : deadline);
+      connection.mark_idle();
       beast::error_code ec;
-      co_await http::async_read(stream, buffer, parser,
-                                asio::redirect_error(asio::use_awaitable, ec));
-      connection.idle = false;
-      if (ec == http::error::body_limit || ec == http::error::header_limit) {
-        co_await write_response(stream, app.refuse(413, "request_too_large"), false, 11);
+      co_await http::async_read_header(stream, buffer, parser,
+                                       asio::redirect_error(asio::use_awaitable, ec));
+      connection.mark_busy();
+      if (!ec) {
+        socket.expires_at(deadline);
+        co_await http::async_read(stream, buffer, parser,
+                                  asio::redirect_error(asio::use_awaitable, ec));
+      }
+      if (const auto refusal = refusal_for(ec)) {
+        co_await write_response(stream, app.refuse(refusal->first, refusal->second), false, 11);
         co_return;
       }
-      if (ec && ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
-          ec != http::error::end_of_stream && ec != http::error::partial_message) {
-        co_await write_response(stream, app.refuse(400, "invalid_request"), false, 11);
-        co_return;
-      }
-      if (ec) co_return;  // closed, timed out, cancelled by the drain
+      if (ec) co_return;  // closed, timed out, cancelled by the drain or to make room
+      first = false;
 
       const unsigned version = parser.get().version();
       const bool client_keep_alive = parser.get().keep_alive();
-      HttpRequest request = to_request(parser.release());
+      HttpRequest request = to_request(parser.release(), peer_address);
       HttpResponse response;
       if (app.handles_inline(request)) {
         response = handle_safely(request);
       } else {
         response = co_await asio::co_spawn(
-            workers,
+            app.calls_provider(request) ? provider_workers : workers,
             [this, &request]() -> asio::awaitable<HttpResponse> {
               co_return handle_safely(request);
             },
@@ -131,30 +203,32 @@ struct HttpServer::Impl {
   }
 
   asio::awaitable<void> session(tcp::socket socket) {
-    auto connection = std::make_shared<Connection>();
-    connection->executor = socket.get_executor();
-    add_connection(connection);
+    const auto accepted = std::chrono::steady_clock::now();
+    auto connection = std::make_shared<Connection>(socket.get_executor());
+    connection->mark_idle();
+    if (!registry.admit(connection)) co_return;  // at the cap, every connection busy: close this
+    const std::string peer_address = peer_address_of(socket);
     beast::tcp_stream tcp_stream(std::move(socket));
     if (tls) {
       beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp_stream), *tls);
       connection->cancel = [&stream] { beast::get_lowest_layer(stream).cancel(); };
-      beast::get_lowest_layer(stream).expires_after(options.read_timeout);
+      beast::get_lowest_layer(stream).expires_at(accepted + options.first_request_timeout);
       beast::error_code ec;
       co_await stream.async_handshake(asio::ssl::stream_base::server,
                                       asio::redirect_error(asio::use_awaitable, ec));
       if (!ec) {
-        co_await serve_requests(stream, *connection);
+        co_await serve_requests(stream, *connection, peer_address, accepted);
         beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
         co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
       }
     } else {
       connection->cancel = [&tcp_stream] { tcp_stream.cancel(); };
-      co_await serve_requests(tcp_stream, *connection);
+      co_await serve_requests(tcp_stream, *connection, peer_address, accepted);
       beast::error_code ec;
       tcp_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     }
     connection->cancel = nullptr;
-    remove_connection(connection);
+    registry.remove(connection);
   }
 
   asio::awaitable<void> accept_loop() {
@@ -166,8 +240,10 @@ struct HttpServer::Impl {
       co_await acceptor->async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         if (!acceptor->is_open() || stopping) co_return;
-        // Out of descriptors or similar: pause instead of spinning.
-        log::warning("accept failed", {{"error_type", ec.message()}});
+        // Out of descriptors or similar: free one if a connection idles, and pause instead of
+        // spinning.
+        accept_failures.note(ec);
+        registry.close_oldest_idle();
         asio::steady_timer pause(acceptor->get_executor(), std::chrono::milliseconds(50));
         co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         continue;
@@ -177,31 +253,14 @@ struct HttpServer::Impl {
     }
   }
 
-  void add_connection(const std::shared_ptr<Connection>& connection) {
-    std::lock_guard lock(mutex);
-    connections.insert(connection);
-  }
-
-  void remove_connection(const std::shared_ptr<Connection>& connection) {
-    std::lock_guard lock(mutex);
-    connections.erase(connection);
-    if (connections.empty()) changed.notify_all();
-  }
-
-  void cancel_idle_connections() {
-    std::lock_guard lock(mutex);
-    for (const auto& connection : connections) {
-      asio::post(connection->executor, [connection] {
-        if (connection->idle && connection->cancel) connection->cancel();
-      });
-    }
-  }
-
   ServerOptions options;
   HttpApp& app;
   std::vector<std::unique_ptr<asio::io_context>> contexts;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   asio::thread_pool workers;
+  asio::thread_pool provider_workers;
+  ConnectionRegistry registry;
+  AcceptFailureLog accept_failures;  // the accept loop's only
   std::optional<tcp::acceptor> acceptor;
   std::optional<asio::ssl::context> tls;
   std::atomic<bool> stopping{false};
@@ -209,7 +268,6 @@ struct HttpServer::Impl {
   std::mutex mutex;
   std::condition_variable changed;
   bool stop_requested = false;
-  std::set<std::shared_ptr<Connection>> connections;
 };
 
 HttpServer::HttpServer(ServerOptions options, HttpApp& app)
@@ -256,6 +314,8 @@ unsigned short HttpServer::port() const {
   return impl_->acceptor ? impl_->acceptor->local_endpoint().port() : 0;
 }
 
+std::size_t HttpServer::max_connections() const { return impl_->registry.max_connections(); }
+
 void HttpServer::stop() {
   std::lock_guard lock(impl_->mutex);
   impl_->stop_requested = true;
@@ -284,12 +344,9 @@ void HttpServer::run() {
     impl.acceptor->close(ignored);
     signals.cancel(ignored);
   });
-  impl.cancel_idle_connections();
+  impl.registry.close_all_idle();
 
-  lock.lock();
-  const bool drained = impl.changed.wait_for(lock, impl.options.shutdown_grace,
-                                             [&] { return impl.connections.empty(); });
-  lock.unlock();
+  const bool drained = impl.registry.wait_until_empty(impl.options.shutdown_grace);
   if (!drained) log::warning("shutdown grace period over: closing remaining connections");
   for (auto& guard : impl.guards) guard.reset();
   if (!drained) {
@@ -297,6 +354,7 @@ void HttpServer::run() {
   }
   for (auto& thread : threads) thread.join();
   impl.workers.join();
+  impl.provider_workers.join();
 }
 
 }  // namespace ac

@@ -69,7 +69,7 @@ HttpClient::~HttpClient() {
 
 void* HttpClient::checkout() {
   std::unique_lock lock(mutex_);
-  const bool got = available_.wait_for(lock, std::chrono::seconds(settings_.timeout_seconds),
+  const bool got = available_.wait_for(lock, std::chrono::seconds(settings_.pool_timeout_seconds),
                                        [&] { return in_use_ < settings_.max_connections; });
   if (!got) return nullptr;
   ++in_use_;
@@ -108,7 +108,7 @@ std::expected<OutboundResponse, TransportFailure> HttpClient::send(const Outboun
   }
   void* raw = checkout();
   if (raw == nullptr) {
-    return std::unexpected(TransportFailure{TransportError::kTimeout, "no free connection"});
+    return std::unexpected(TransportFailure{TransportError::kBusy, "no free connection"});
   }
   CURL* curl = static_cast<CURL*>(raw);
   curl_easy_reset(curl);  // keeps the handle's connection cache

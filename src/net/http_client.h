@@ -1,8 +1,10 @@
 #pragma once
 
 // Outbound HTTP through libcurl: certificate verification, timeouts, a cap on connections at
-// once and on the idle ones kept for reuse (the AUDIBLE_HTTP_* settings). Refuses any URL that is
-// not https, except plain http to a loopback host. Blocking: call it off the I/O threads.
+// once and on the idle ones kept for reuse (the AUDIBLE_HTTP_* settings). A request that finds no
+// connection free within AUDIBLE_HTTP_POOL_TIMEOUT_SECONDS fails at once (kBusy) instead of
+// queueing behind a slow provider. Refuses any URL that is not https, except plain http to a
+// loopback host. Blocking: call it off the I/O threads. Thread-safe.
 
 #include <condition_variable>
 #include <expected>
@@ -29,7 +31,7 @@ struct OutboundResponse {
   std::optional<std::string_view> header(std::string_view lower_name) const;
 };
 
-enum class TransportError { kRefusedUrl, kTimeout, kConnect, kTooLarge, kOther };
+enum class TransportError { kRefusedUrl, kBusy, kTimeout, kConnect, kTooLarge, kOther };
 
 struct TransportFailure {
   TransportError kind;
@@ -46,7 +48,7 @@ class HttpClient {
   std::expected<OutboundResponse, TransportFailure> send(const OutboundRequest& request);
 
  private:
-  void* checkout();  // a CURL easy handle; waits while max_connections are in use
+  void* checkout();  // a CURL easy handle; nullptr when none freed up within the pool timeout
   void give_back(void* handle);
 
   HttpClientSettings settings_;

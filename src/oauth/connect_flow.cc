@@ -118,8 +118,17 @@ std::expected<void, DisconnectError> ConnectFlow::disconnect(const User& user) {
   }
   if (!*account) return std::unexpected(DisconnectError::kNotConnected);
 
-  // Best effort: whatever the provider says, the account goes.
+  // The account goes first, then the provider is asked to revoke (best effort): a failed delete
+  // leaves the account stored with tokens that still work, never with revoked ones.
   auto refresh = cipher_.open((*account)->refresh_token);
+  auto removed = accounts_.remove(user.id);
+  if (!removed) {
+    log::error("account delete failed",
+               {{"user_id", user.id}, {"error_type", removed.error().message}});
+    return std::unexpected(removed.error().unavailable() ? DisconnectError::kStoreUnavailable
+                                                         : DisconnectError::kInternal);
+  }
+  if (!*removed) return std::unexpected(DisconnectError::kNotConnected);  // a concurrent disconnect
   if (!refresh) {
     metrics::registry().token_decryption_errors_total.inc();
     log::error("stored refresh token unreadable; not revoked",
@@ -132,14 +141,6 @@ std::expected<void, DisconnectError> ConnectFlow::disconnect(const User& user) {
       log::info("refresh token revoked", {{"user_id", user.id}});
     }
   }
-  auto removed = accounts_.remove(user.id);
-  if (!removed) {
-    log::error("account delete failed",
-               {{"user_id", user.id}, {"error_type", removed.error().message}});
-    return std::unexpected(removed.error().unavailable() ? DisconnectError::kStoreUnavailable
-                                                         : DisconnectError::kInternal);
-  }
-  if (!*removed) return std::unexpected(DisconnectError::kNotConnected);  // a concurrent disconnect
   log::info("Audible account disconnected", {{"user_id", user.id}});
   return {};
 }

@@ -2,7 +2,7 @@
 
 // Linking an Audible account: begin (state + PKCE + the authorize URL), complete (state first,
 // then the code exchange with the stored verifier, then one write of the account) and disconnect
-// (revoke at the provider, best effort, then delete). Errors are values; the HTTP layer alone
+// (delete, then revoke at the provider, best effort). Errors are values; the HTTP layer alone
 // turns them into the contract's codes. Blocking: runs on the worker pool.
 
 #include <expected>

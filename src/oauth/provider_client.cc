@@ -7,6 +7,7 @@
 #include "crypto/base64url.h"
 #include "obs/log.h"
 #include "obs/metrics.h"
+#include "util/bounded_number.h"
 
 namespace ac {
 namespace {
@@ -20,6 +21,7 @@ std::string string_field(const nlohmann::json& object, std::string_view name) {
   const auto it = object.find(name);
   if (it == object.end()) return "";
   if (it->is_string()) return it->get<std::string>();
+  if (it->is_number_unsigned()) return std::to_string(it->get<std::uint64_t>());
   if (it->is_number_integer()) return std::to_string(it->get<std::int64_t>());
   return "";
 }
@@ -39,15 +41,8 @@ std::string id_token_subject(const std::string& id_token) {
 
 std::int64_t expires_in_of(const nlohmann::json& body) {
   const auto it = body.find("expires_in");
-  if (it != body.end() && it->is_number())
-    return std::max<std::int64_t>(0, it->get<std::int64_t>());
-  if (it != body.end() && it->is_string()) {
-    try {
-      return std::max<std::int64_t>(0, std::stoll(it->get<std::string>()));
-    } catch (const std::exception&) {
-    }
-  }
-  return 3600;
+  if (it == body.end()) return kDefaultExpiresInSeconds;
+  return bounded_integer(*it, {0, kMaxExpiresInSeconds}).value_or(kDefaultExpiresInSeconds);
 }
 
 void observe_call_time(std::chrono::steady_clock::time_point start) {
@@ -137,18 +132,22 @@ std::expected<TokenGrant, ProviderError> ProviderClient::token_request(std::stri
   observe_call_time(start);
   if (!response) return std::unexpected(transport_error(response.error()));
 
-  const auto json = nlohmann::json::parse(response->body, nullptr, false);
   WipedOnExit wipe_response{response->body};
-  const std::string status = std::to_string(response->status);
-  if (response->status >= 400 && response->status < 500 && response->status != 429 &&
-      json.is_object() && json.contains("error")) {
+  return parse_token_answer(response->status, response->body);
+}
+
+std::expected<TokenGrant, ProviderError> parse_token_answer(long status, std::string_view body) {
+  const auto json = nlohmann::json::parse(body, nullptr, false);
+  const std::string status_text = std::to_string(status);
+  if (status >= 400 && status < 500 && status != 429 && json.is_object() &&
+      json.contains("error")) {
     const std::string error = string_field(json, "error");
-    return std::unexpected(
-        ProviderError{ProviderFailure::kRejected, "token endpoint " + status + " " + error, error});
+    return std::unexpected(ProviderError{ProviderFailure::kRejected,
+                                         "token endpoint " + status_text + " " + error, error});
   }
-  if (response->status != 200 || !json.is_object()) {
+  if (status != 200 || !json.is_object()) {
     return std::unexpected(ProviderError{ProviderFailure::kUnavailable,
-                                         "token endpoint " + status + " without a token", ""});
+                                         "token endpoint " + status_text + " without a token", ""});
   }
 
   TokenGrant grant;

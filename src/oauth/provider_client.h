@@ -14,10 +14,15 @@
 
 namespace ac {
 
+// expires_in as read from the provider is clamped to 0..kMaxExpiresInSeconds, so that adding it
+// to a time cannot overflow; absent or unreadable, it is kDefaultExpiresInSeconds.
+inline constexpr std::int64_t kDefaultExpiresInSeconds = 3600;
+inline constexpr std::int64_t kMaxExpiresInSeconds = 365 * 24 * 3600;
+
 struct TokenGrant {
   Secret access_token;
   Secret refresh_token;  // empty when the provider sent none
-  std::int64_t expires_in = 3600;
+  std::int64_t expires_in = kDefaultExpiresInSeconds;
   std::string user_id;  // empty when no source named one
 };
 
@@ -31,6 +36,11 @@ struct ProviderError {
   std::string reason;       // for the log: status, OAuth error code, transport message
   std::string oauth_error;  // "invalid_grant" and the like, when the provider said so
 };
+
+// The token endpoint's answer: a 4xx (not 429) with an OAuth "error" is kRejected; anything else
+// but a 200 JSON object holding an access token (or actor_access_token) is kUnavailable. user_id
+// is the answer's user_id, else its id_token's sub, else empty.
+std::expected<TokenGrant, ProviderError> parse_token_answer(long status, std::string_view body);
 
 class ProviderClient {
  public:

@@ -24,13 +24,35 @@ TokenKeeper::TokenKeeper(AccountStore& accounts, ProviderClient& provider,
 
 std::expected<Secret, TokenError> TokenKeeper::open_access(const AccountRecord& account) {
   auto opened = cipher_.open(account.access_token);
-  if (!opened) {
-    metrics::registry().token_decryption_errors_total.inc();
-    log::error("stored access token unreadable",
-               {{"user_id", account.user_id}, {"error_type", describe(opened.error().error)}});
-    return std::unexpected(TokenError::kInternal);
-  }
+  if (!opened) return std::unexpected(unreadable(account, opened.error()));
+  if (opened->needs_reseal) reseal(account);
   return std::move(opened->token);
+}
+
+TokenError TokenKeeper::unreadable(const AccountRecord& account,
+                                   const TokenCipher::OpenFailure& failure) {
+  metrics::registry().token_decryption_errors_total.inc();
+  log::error(
+      "stored token unreadable: no configured key opens it (was a key dropped from "
+      "AUDIBLE_TOKEN_ENCRYPTION_KEY before rotate-keys had re-encrypted every token?); the "
+      "user must link again unless the key is restored",
+      {{"user_id", account.user_id}, {"error_type", describe(failure.error)}});
+  (void)accounts_.record_sync_failure(account.user_id, "reauth_required",
+                                      "Token decryption failed");
+  return TokenError::kReauthRequired;
+}
+
+void TokenKeeper::reseal(const AccountRecord& account) {
+  auto access = cipher_.open(account.access_token);
+  auto refresh = cipher_.open(account.refresh_token);
+  if (!access || !refresh) return;
+  auto access_sealed = cipher_.seal(access->token);
+  auto refresh_sealed = cipher_.seal(refresh->token);
+  if (!access_sealed || !refresh_sealed) return;
+  const auto written =
+      accounts_.reseal({{account.user_id, account.token_version, *access_sealed, *refresh_sealed}});
+  log::info("stored tokens re-encrypted under the first key",
+            {{"user_id", account.user_id}, {"written", written && written->front()}});
 }
 
 std::expected<Secret, TokenError> TokenKeeper::access_token(const std::string& user_id) {
@@ -58,13 +80,7 @@ std::expected<Secret, TokenError> TokenKeeper::access_token(const std::string& u
 std::expected<Secret, TokenError> TokenKeeper::refresh_locked(const AccountRecord& account) {
   auto& m = metrics::registry();
   auto refresh_token = cipher_.open(account.refresh_token);
-  if (!refresh_token) {
-    m.token_decryption_errors_total.inc();
-    log::error(
-        "stored refresh token unreadable",
-        {{"user_id", account.user_id}, {"error_type", describe(refresh_token.error().error)}});
-    return std::unexpected(TokenError::kInternal);
-  }
+  if (!refresh_token) return std::unexpected(unreadable(account, refresh_token.error()));
 
   auto grant = provider_.refresh(refresh_token->token);
   if (!grant) {

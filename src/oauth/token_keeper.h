@@ -5,7 +5,8 @@
 // RefreshLock (the others wait, then read and use the tokens the holder stored), a rotated
 // refresh token stored together with the new access token before anyone uses either, and
 // `invalid_grant` turned into reauth_required only when the stored tokens are still the ones that
-// failed. Thread-safe. Blocking: runs on the worker pool.
+// failed. Tokens read as plaintext or under an old key are written back under the first key.
+// Thread-safe. Blocking: runs on the worker pool.
 
 #include <expected>
 #include <string>
@@ -35,6 +36,12 @@ class TokenKeeper {
  private:
   std::expected<Secret, TokenError> refresh_locked(const AccountRecord& account);
   std::expected<Secret, TokenError> open_access(const AccountRecord& account);
+  // A token no configured key opens: the account says so (reauth_required, "Token decryption
+  // failed") and the log names the likely cause.
+  TokenError unreadable(const AccountRecord& account, const TokenCipher::OpenFailure& failure);
+  // Writes both tokens back under the first key (plaintext or an old key was read), unless a
+  // refresh or a reconnect replaced them meanwhile. Best effort: the read goes on either way.
+  void reseal(const AccountRecord& account);
 
   AccountStore& accounts_;
   ProviderClient& provider_;

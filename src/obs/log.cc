@@ -1,30 +1,32 @@
 #include "obs/log.h"
 
+#include <unistd.h>
+
 #include <atomic>
-#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
-#include <mutex>
+
+#include "obs/log_sink.h"
 
 namespace ac::log {
 namespace {
 
 std::atomic<Level> g_level{Level::kInfo};
-std::mutex g_write_mutex;
 thread_local std::string t_request_id;
 
 std::string_view level_name(Level level) {
   switch (level) {
     case Level::kDebug:
-      return "debug";
+      return "DEBUG";
     case Level::kInfo:
-      return "info";
+      return "INFO";
     case Level::kWarning:
-      return "warning";
+      return "WARNING";
     case Level::kError:
-      return "error";
+      return "ERROR";
   }
-  return "info";
+  return "INFO";
 }
 
 std::string utc_timestamp() {
@@ -41,6 +43,17 @@ std::string utc_timestamp() {
   return buffer;
 }
 
+// Made on first use and never destroyed, so that static destructors may still log; drained and
+// stopped at exit.
+LogSink& stdout_sink() {
+  static LogSink* const sink = [] {
+    auto* made = new LogSink(STDOUT_FILENO);
+    std::atexit([] { stdout_sink().close(); });
+    return made;
+  }();
+  return *sink;
+}
+
 }  // namespace
 
 void set_level(std::string_view level) {
@@ -52,19 +65,27 @@ void set_level(std::string_view level) {
 
 bool enabled(Level level) { return level >= g_level.load(std::memory_order_relaxed); }
 
-void write(Level level, std::string_view msg, std::initializer_list<Field> fields) {
-  if (!enabled(level)) return;
-  nlohmann::json line = {
-      {"ts", utc_timestamp()}, {"level", level_name(level)}, {"msg", msg}, {"service", "audible"}};
+std::string format_line(Level level, std::string_view msg, std::initializer_list<Field> fields) {
+  nlohmann::ordered_json line = {{"timestamp", utc_timestamp()},
+                                 {"severity", level_name(level)},
+                                 {"message", msg},
+                                 {"service", "audible"}};
   if (!t_request_id.empty()) line["request_id"] = t_request_id;
   for (const auto& [key, value] : fields) line[std::string(key)] = nlohmann::ordered_json(value);
   // Replacement keeps a line with odd bytes in it a valid JSON line rather than an exception.
   std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   text.push_back('\n');
-  std::lock_guard lock(g_write_mutex);
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  std::fflush(stdout);
+  return text;
 }
+
+void write(Level level, std::string_view msg, std::initializer_list<Field> fields) {
+  if (!enabled(level)) return;
+  stdout_sink().append(format_line(level, msg, fields), level == Level::kError);
+}
+
+bool flush(std::chrono::milliseconds timeout) { return stdout_sink().flush(timeout); }
+
+std::uint64_t dropped_lines() { return stdout_sink().dropped_lines(); }
 
 RequestScope::RequestScope(std::string_view request_id) : previous_(std::move(t_request_id)) {
   t_request_id = request_id;

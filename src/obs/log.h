@@ -1,8 +1,19 @@
 #pragma once
 
-// JSON logs: one object per line on stdout with ts, level, msg, service "audible", request_id and
-// the caller's context fields. Never pass a token, code, verifier, secret or whole state here.
+// JSON logs: one object per line on stdout, with the field names that Cloud Logging and most log
+// pipelines read from a container's output: timestamp (RFC 3339, UTC, milliseconds), severity
+// (DEBUG, INFO, WARNING, ERROR), message, service "audible", request_id (inside a RequestScope),
+// then the caller's context fields. Never pass a token, code, verifier, secret or whole state here.
+//
+// Lines go through a LogSink (obs/log_sink.h) on stdout: a caller formats and queues its line and
+// never makes a system call or waits on the output; a writer thread writes every 100 ms, at once
+// after an ERROR line, and what is left when the process exits (std::atexit). A closed or full
+// stdout costs lines (counted by dropped_lines()), never the process.
+//
+// Thread safety: every function may be called from any thread.
 
+#include <chrono>
+#include <cstdint>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -19,6 +30,15 @@ bool enabled(Level level);
 
 using Field = std::pair<std::string_view, nlohmann::json>;
 void write(Level level, std::string_view msg, std::initializer_list<Field> fields = {});
+
+// The line write() queues, '\n' included, stamped now and with this thread's request id.
+std::string format_line(Level level, std::string_view msg, std::initializer_list<Field> fields);
+
+// Waits until the lines logged so far are written (or dropped), at most `timeout`.
+bool flush(std::chrono::milliseconds timeout = std::chrono::seconds(2));
+
+// Lines that stdout could not take since the process started.
+std::uint64_t dropped_lines();
 
 inline void debug(std::string_view msg, std::initializer_list<Field> fields = {}) {
   write(Level::kDebug, msg, fields);

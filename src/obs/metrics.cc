@@ -2,6 +2,10 @@
 
 #include <cstdio>
 
+#include "obs/log.h"
+#include "obs/process_metrics.h"
+#include "obs/version.h"
+
 namespace ac::metrics {
 namespace {
 
@@ -97,6 +101,13 @@ std::string Registry::render() const {
   http_request_duration_seconds.for_each([&](const std::string& labels, const Histogram& h) {
     h.render(out, "http_request_duration_seconds", labels);
   });
+
+  header(out, "audible_connect_log_lines_dropped_total",
+         "Log lines lost because stdout could not take them (closed, full or stuck).", "counter");
+  out += "audible_connect_log_lines_dropped_total " + std::to_string(log::dropped_lines()) + '\n';
+  header(out, "audible_connect_build_info", "This build; the value is always 1.", "gauge");
+  out += "audible_connect_build_info{version=\"" + label_value(version()) + "\"} 1\n";
+  render_process_metrics(out);
   return out;
 }
 

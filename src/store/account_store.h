@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/store_error.h"
 
@@ -31,6 +32,24 @@ struct AccountRecord {
   // tokens the provider just issued (a rotated refresh token is the only one that still works).
   std::int64_t token_version = 0;
 };
+
+// The same tokens under another key (rotate-keys, or a legacy plaintext token read): written only
+// while the account's tokens are still those at `token_version`.
+struct TokenReseal {
+  std::string user_id;
+  std::int64_t token_version = 0;
+  std::string access_token;
+  std::string refresh_token;
+};
+
+enum class ImportOutcome { kInserted, kUpdated, kUnchanged };
+
+// Whether an imported account replaces the stored one: linked later, or the same link refreshed
+// later (import-mongo run again after the Python service refreshed).
+inline bool is_newer_import(const AccountRecord& given, const AccountRecord& stored) {
+  if (given.connected_at != stored.connected_at) return given.connected_at > stored.connected_at;
+  return given.expires_at > stored.expires_at;
+}
 
 class AccountStore {
  public:
@@ -58,6 +77,20 @@ class AccountStore {
   // at `failed_token_version`; false when a refresh or a reconnect replaced them meanwhile.
   virtual std::expected<bool, StoreError> mark_reauth_required(
       std::string_view user_id, std::int64_t failed_token_version) = 0;
+  // Up to `limit` accounts whose user_id sorts after `after_user_id` (empty: from the first), in
+  // user_id order: a walk over every account in batches.
+  virtual std::expected<std::vector<AccountRecord>, StoreError> scan(std::string_view after_user_id,
+                                                                     int limit) = 0;
+  // Writes the batch in one transaction; per entry, whether it was written (false: a refresh or a
+  // reconnect changed the tokens meanwhile, or the account is gone). The token version stays as it
+  // is, since the tokens themselves did not change: a refresh in flight still lands.
+  virtual std::expected<std::vector<bool>, StoreError> reseal(
+      const std::vector<TokenReseal>& batch) = 0;
+  // An account from another system (import-mongo), written whole in one transaction: inserted when
+  // the user has none; replacing the stored one when the given one is newer (a later
+  // connected_at, or the same and a later expires_at: a refresh); otherwise left as it is. A
+  // replacement with another audible_user_id drops the library synced from the old one.
+  virtual std::expected<ImportOutcome, StoreError> import(const AccountRecord& record) = 0;
   // Answers when the store is reachable.
   virtual std::expected<void, StoreError> ping() = 0;
 };

@@ -7,20 +7,20 @@ const std::string kColumns =
     "user_id, audible_user_id, access_token, refresh_token, expires_at, connected_at, synced_at, "
     "last_sync_error, sync_status, library_state_token, version, token_version";
 
-AccountRecord read_account(const PgResult& rows) {
+AccountRecord read_account(const PgResult& rows, int row = 0) {
   AccountRecord a;
-  a.user_id = rows.text(0, 0);
-  a.audible_user_id = rows.text(0, 1);
-  a.access_token = rows.text(0, 2);
-  a.refresh_token = rows.text(0, 3);
-  a.expires_at = rows.integer(0, 4);
-  a.connected_at = rows.integer(0, 5);
-  a.synced_at = rows.optional_integer(0, 6);
-  a.last_sync_error = rows.optional_text(0, 7);
-  a.sync_status = rows.text(0, 8);
-  a.library_state_token = rows.optional_text(0, 9);
-  a.version = rows.integer(0, 10);
-  a.token_version = rows.integer(0, 11);
+  a.user_id = rows.text(row, 0);
+  a.audible_user_id = rows.text(row, 1);
+  a.access_token = rows.text(row, 2);
+  a.refresh_token = rows.text(row, 3);
+  a.expires_at = rows.integer(row, 4);
+  a.connected_at = rows.integer(row, 5);
+  a.synced_at = rows.optional_integer(row, 6);
+  a.last_sync_error = rows.optional_text(row, 7);
+  a.sync_status = rows.text(row, 8);
+  a.library_state_token = rows.optional_text(row, 9);
+  a.version = rows.integer(row, 10);
+  a.token_version = rows.integer(row, 11);
   return a;
 }
 
@@ -30,6 +30,39 @@ std::expected<std::optional<AccountRecord>, StoreError> first_account(
   if (!rows) return std::unexpected(rows.error());
   if (rows->rows() == 0) return std::optional<AccountRecord>();
   return read_account(*rows);
+}
+
+// Inserts the account at versions 1, or replaces the user's row in place with both versions one
+// up; returns the row.
+std::expected<PgResult, StoreError> upsert_account(PgConnection& conn,
+                                                   const AccountRecord& record) {
+  return conn.exec(
+      "INSERT INTO accounts (" + kColumns +
+          ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, 1) "
+          "ON CONFLICT (user_id) DO UPDATE SET audible_user_id = EXCLUDED.audible_user_id, "
+          "access_token = EXCLUDED.access_token, refresh_token = EXCLUDED.refresh_token, "
+          "expires_at = EXCLUDED.expires_at, connected_at = EXCLUDED.connected_at, "
+          "synced_at = EXCLUDED.synced_at, last_sync_error = EXCLUDED.last_sync_error, "
+          "sync_status = EXCLUDED.sync_status, "
+          "library_state_token = EXCLUDED.library_state_token, "
+          "version = accounts.version + 1, token_version = accounts.token_version + 1 "
+          "RETURNING " +
+          kColumns,
+      PgParams()
+          .add(record.user_id)
+          .add(record.audible_user_id)
+          .add(record.access_token)
+          .add(record.refresh_token)
+          .add(record.expires_at)
+          .add(record.connected_at)
+          .add(record.synced_at)
+          .add(record.last_sync_error)
+          .add(record.sync_status)
+          .add(record.library_state_token));
+}
+
+std::expected<PgResult, StoreError> erase_library(PgConnection& conn, std::string_view user_id) {
+  return conn.exec("DELETE FROM library_items WHERE user_id = $1", PgParams().add(user_id));
 }
 
 }  // namespace
@@ -48,34 +81,10 @@ std::expected<AccountRecord, StoreError> PgAccountStore::connect(AccountRecord r
   PgConnection& conn = **lease;
   return pg_transaction<AccountRecord>(conn, [&]() -> std::expected<AccountRecord, StoreError> {
     // One statement, so that concurrent connects of one user queue on the row instead of racing.
-    auto stored = first_account(conn.exec(
-        "INSERT INTO accounts (" + kColumns +
-            ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, 1) "
-            "ON CONFLICT (user_id) DO UPDATE SET audible_user_id = EXCLUDED.audible_user_id, "
-            "access_token = EXCLUDED.access_token, refresh_token = EXCLUDED.refresh_token, "
-            "expires_at = EXCLUDED.expires_at, connected_at = EXCLUDED.connected_at, "
-            "synced_at = EXCLUDED.synced_at, last_sync_error = EXCLUDED.last_sync_error, "
-            "sync_status = EXCLUDED.sync_status, "
-            "library_state_token = EXCLUDED.library_state_token, "
-            "version = accounts.version + 1, token_version = accounts.token_version + 1 "
-            "RETURNING " +
-            kColumns,
-        PgParams()
-            .add(record.user_id)
-            .add(record.audible_user_id)
-            .add(record.access_token)
-            .add(record.refresh_token)
-            .add(record.expires_at)
-            .add(record.connected_at)
-            .add(record.synced_at)
-            .add(record.last_sync_error)
-            .add(record.sync_status)
-            .add(record.library_state_token)));
+    auto stored = first_account(upsert_account(conn, record));
     if (!stored) return std::unexpected(stored.error());
-    // A reconnect replaces the account whole, its library too (as SQLite's REPLACE cascades).
-    if (auto erased = conn.exec("DELETE FROM library_items WHERE user_id = $1",
-                                PgParams().add(record.user_id));
-        !erased) {
+    // A reconnect replaces the account whole, its library too.
+    if (auto erased = erase_library(conn, record.user_id); !erased) {
       return std::unexpected(erased.error());
     }
     return **stored;
@@ -134,6 +143,74 @@ std::expected<bool, StoreError> PgAccountStore::mark_reauth_required(
       PgParams().add(user_id).add(failed_token_version));
   if (!updated) return std::unexpected(updated.error());
   return updated->affected() > 0;
+}
+
+std::expected<std::vector<AccountRecord>, StoreError> PgAccountStore::scan(
+    std::string_view after_user_id, int limit) {
+  auto lease = pool_->acquire();
+  if (!lease) return std::unexpected(lease.error());
+  auto rows = (*lease)->exec("SELECT " + kColumns +
+                                 " FROM accounts WHERE user_id COLLATE \"C\" > $1 "
+                                 "ORDER BY user_id COLLATE \"C\" LIMIT $2",
+                             PgParams().add(after_user_id).add(static_cast<std::int64_t>(limit)));
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<AccountRecord> accounts;
+  for (int row = 0; row < rows->rows(); ++row) accounts.push_back(read_account(*rows, row));
+  return accounts;
+}
+
+std::expected<std::vector<bool>, StoreError> PgAccountStore::reseal(
+    const std::vector<TokenReseal>& batch) {
+  auto lease = pool_->acquire();
+  if (!lease) return std::unexpected(lease.error());
+  PgConnection& conn = **lease;
+  return pg_transaction<std::vector<bool>>(
+      conn, [&]() -> std::expected<std::vector<bool>, StoreError> {
+        std::vector<bool> written;
+        for (const auto& entry : batch) {
+          auto updated = conn.exec(
+              "UPDATE accounts SET access_token = $1, refresh_token = $2, version = version + 1 "
+              "WHERE user_id = $3 AND token_version = $4",
+              PgParams()
+                  .add(entry.access_token)
+                  .add(entry.refresh_token)
+                  .add(entry.user_id)
+                  .add(entry.token_version));
+          if (!updated) return std::unexpected(updated.error());
+          written.push_back(updated->affected() > 0);
+        }
+        return written;
+      });
+}
+
+std::expected<ImportOutcome, StoreError> PgAccountStore::import(const AccountRecord& record) {
+  auto lease = pool_->acquire();
+  if (!lease) return std::unexpected(lease.error());
+  PgConnection& conn = **lease;
+  return pg_transaction<ImportOutcome>(conn, [&]() -> std::expected<ImportOutcome, StoreError> {
+    // Locked, so that a connect or another import of this user waits for this decision.
+    auto previous = first_account(
+        conn.exec("SELECT " + kColumns + " FROM accounts WHERE user_id = $1 FOR UPDATE",
+                  PgParams().add(record.user_id)));
+    if (!previous) return std::unexpected(previous.error());
+    if (*previous && !is_newer_import(record, **previous)) return ImportOutcome::kUnchanged;
+    const bool same_audible_account =
+        *previous && (*previous)->audible_user_id == record.audible_user_id;
+    AccountRecord stored = record;
+    stored.library_state_token =
+        same_audible_account ? (*previous)->library_state_token : std::nullopt;
+    if (auto written = upsert_account(conn, stored); !written) {
+      return std::unexpected(written.error());
+    }
+    if (!*previous) return ImportOutcome::kInserted;
+    if (!same_audible_account) {
+      // Another Audible account: the library synced from the old one goes, as with a reconnect.
+      if (auto erased = erase_library(conn, record.user_id); !erased) {
+        return std::unexpected(erased.error());
+      }
+    }
+    return ImportOutcome::kUpdated;
+  });
 }
 
 std::expected<void, StoreError> PgAccountStore::ping() {

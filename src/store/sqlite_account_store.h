@@ -24,6 +24,11 @@ class SqliteAccountStore final : public AccountStore {
                                                       std::string_view error) override;
   std::expected<bool, StoreError> mark_reauth_required(std::string_view user_id,
                                                        std::int64_t failed_token_version) override;
+  std::expected<std::vector<AccountRecord>, StoreError> scan(std::string_view after_user_id,
+                                                             int limit) override;
+  std::expected<std::vector<bool>, StoreError> reseal(
+      const std::vector<TokenReseal>& batch) override;
+  std::expected<ImportOutcome, StoreError> import(const AccountRecord& record) override;
   std::expected<void, StoreError> ping() override;
 
  private:

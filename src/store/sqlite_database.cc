@@ -1,5 +1,11 @@
 #include "store/sqlite_database.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 
 #include "store/sqlite_migrations.h"
@@ -23,6 +29,48 @@ StoreErrorKind kind_of(int code) {
 
 StoreError error_of(sqlite3* db, std::string_view what) {
   return StoreError{std::string(what) + ": " + sqlite3_errmsg(db), kind_of(sqlite3_errcode(db))};
+}
+
+StoreError os_error(std::string_view what, const std::string& path) {
+  return StoreError{std::string(what) + " " + path + ": " + std::strerror(errno),
+                    StoreErrorKind::kUnavailable};
+}
+
+// The tokens live in the database: the directories made for it are 0700 and its files 0600,
+// whatever the umask (issue 11). Directories that were there already are left as they are.
+std::expected<void, StoreError> make_private_directories(const std::filesystem::path& directory) {
+  std::vector<std::filesystem::path> missing;
+  std::error_code ignored;  // a path that cannot be looked at is reported by mkdir below
+  for (auto path = directory; !path.empty() && !std::filesystem::exists(path, ignored);
+       path = path.parent_path()) {
+    missing.push_back(path);
+    if (path == path.parent_path()) break;
+  }
+  for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+    if (::mkdir(it->c_str(), 0700) != 0) {
+      if (errno == EEXIST) continue;  // made meanwhile by another process: not ours to change
+      return std::unexpected(os_error("cannot create", it->string()));
+    }
+    if (::chmod(it->c_str(), 0700) != 0)
+      return std::unexpected(os_error("cannot chmod", it->string()));
+  }
+  return {};
+}
+
+// Creates the file 0600 when missing, and takes group and other access away when it exists.
+std::expected<void, StoreError> make_private_file(const std::string& path, bool create) {
+  const int fd =
+      ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_NOFOLLOW | (create ? O_CREAT : 0), 0600);
+  if (fd < 0) {
+    if (!create && errno == ENOENT) return {};
+    return std::unexpected(os_error("cannot open", path));
+  }
+  const bool changed = ::fchmod(fd, 0600) == 0;
+  const int saved = errno;
+  ::close(fd);
+  errno = saved;
+  if (!changed) return std::unexpected(os_error("cannot chmod", path));
+  return {};
 }
 
 }  // namespace
@@ -114,10 +162,15 @@ std::optional<double> SqliteStatement::optional_real(int column) const {
 
 std::expected<std::unique_ptr<SqliteDatabase>, StoreError> SqliteDatabase::open(
     const std::string& path, int connections, std::chrono::milliseconds acquire_timeout) {
-  std::error_code ec;
-  const auto parent = std::filesystem::path(path).parent_path();
-  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
-  if (ec) return std::unexpected(StoreError{"cannot create " + parent.string()});
+  if (auto made = make_private_directories(std::filesystem::path(path).parent_path()); !made) {
+    return std::unexpected(made.error());
+  }
+  // SQLite gives the -wal and -shm files it creates the database file's mode; ones an older
+  // version left behind are tightened too.
+  for (const auto& [file, create] :
+       {std::pair{path, true}, std::pair{path + "-wal", false}, std::pair{path + "-shm", false}}) {
+    if (auto made = make_private_file(file, create); !made) return std::unexpected(made.error());
+  }
 
   std::unique_ptr<SqliteDatabase> database(new SqliteDatabase());
   database->acquire_timeout_ = acquire_timeout;

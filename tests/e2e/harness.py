@@ -5,6 +5,7 @@ reports the port it got in its first log line, so tests never race for ports.
 """
 import json
 import os
+import re
 import signal
 import subprocess
 import tempfile
@@ -22,6 +23,7 @@ SERVICE_BIN = os.path.join(BUILD_DIR, "src/audible-connect")
 SANDBOX_BIN = os.path.join(BUILD_DIR, "sandbox/audible-sandbox")
 JWT_SECRET = "e2e-jwt-secret-that-is-long-enough"
 API = "/api/v1/user/audible"
+LOG_FLUSH_SECONDS = 0.25  # the service's log flush interval (100 ms) with room to spare
 
 
 class Process:
@@ -38,18 +40,29 @@ class Process:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"{self.proc.args[0]} exited: {self.log()}")
-            for line in self.log().splitlines():
+                raise RuntimeError(f"{self.proc.args[0]} exited: {self._read()}")
+            for line in self._read().splitlines():
                 try:
                     entry = json.loads(line)
                 except ValueError:
                     continue
-                if "listening" in entry.get("msg", "") and "port" in entry:
+                if "listening" in entry.get("message", "") and "port" in entry:
                     return entry["port"]
             time.sleep(0.02)
-        raise RuntimeError("server did not start: " + self.log())
+        raise RuntimeError("server did not start: " + self._read())
 
     def log(self):
+        """The log so far. A running server writes its log every 100 ms: lines about requests
+        just answered are in after one such interval."""
+        if self.proc.poll() is None:
+            time.sleep(LOG_FLUSH_SECONDS)
+        return self._read()
+
+    def entries(self):
+        """The log's JSON lines, parsed."""
+        return [json.loads(line) for line in self.log().splitlines() if line.startswith("{")]
+
+    def _read(self):
         with open(self.log_path) as f:
             return f.read()
 
@@ -181,7 +194,8 @@ def approve(sandbox_base, auth_url, user="listener-1", decision="approve"):
     query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(auth_url).query))
     page = request("GET", sandbox_base + "/authorize?" + urllib.parse.urlencode(query))
     assert page.status == 200, page.body
-    form = {**query, "user": user, "decision": decision}
+    csrf = re.search(r'name="csrf_token" value="([^"]*)"', page.body).group(1)
+    form = {**query, "user": user, "decision": decision, "csrf_token": csrf}
     opener = urllib.request.build_opener(NoRedirect)
     req = urllib.request.Request(sandbox_base + "/authorize", data=urllib.parse.urlencode(form).encode(), method="POST")
     try:

@@ -8,7 +8,7 @@ from cluster import Cluster
 from harness import mint, parallel, request
 
 LIMITS = {"AUDIBLE_RATE_LIMIT_GENERAL_PER_MINUTE": "100000", "AUDIBLE_RATE_LIMIT_SEARCH_PER_MINUTE": "100000",
-          "AUDIBLE_RATE_LIMIT_CALLBACK_PER_MINUTE": "1000"}
+          "AUDIBLE_RATE_LIMIT_CALLBACK_PER_MINUTE": "1000", "AUDIBLE_PROVIDER_CALLS_PER_USER": "1000"}
 
 
 class ScaleOut(unittest.TestCase):
@@ -150,7 +150,8 @@ class ScaleOut(unittest.TestCase):
             for base in (self.a, self.b):
                 refused = self.cluster.api("POST", "/oauth/authorize", base=base, body={}, token=token)
                 self.assertEqual((refused.status, refused.json()), (503, {"detail": "audible_service_unavailable"}))
-                self.assertEqual(request("GET", base + "/ready").status, 503)
+                # /ready reads a probe that runs every second.
+                self.wait_until("/ready 503 while Redis is down", lambda: request("GET", base + "/ready").status == 503)
                 # Rate limits fall back to local counting: routes without states still answer.
                 self.assertEqual(self.cluster.api("GET", "/connected", base=base, token=token).status, 200)
         finally:
@@ -183,8 +184,8 @@ class ScaleOut(unittest.TestCase):
             down = self.cluster.api("GET", "/connected", token=token)
             self.assertEqual((down.status, down.json()), (503, {"detail": "audible_service_unavailable"}))
             for base in (self.a, self.b):
-                self.assertEqual(request("GET", base + "/ready").status, 503)
-            time.sleep(0.5)
+                self.wait_until("/ready 503 while PostgreSQL is down",
+                                lambda: request("GET", base + "/ready").status == 503)
         finally:
             self.cluster.postgres.start()
         for base in (self.a, self.b):

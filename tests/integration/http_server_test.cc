@@ -1,5 +1,6 @@
-// HttpServer over real sockets: keep-alive, the read deadline against a client that trickles its
-// headers, the body limit, handler failures, and the graceful stop.
+// HttpServer over real sockets: keep-alive, the read deadlines against a client that trickles its
+// headers or says nothing, the header and body limits, the connection cap, the provider pool,
+// unsafe response headers, handler failures, and the graceful stop.
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -8,8 +9,10 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include "http/server.h"
 
@@ -23,11 +26,24 @@ class TestApp final : public HttpApp {
   bool handles_inline(const HttpRequest& request) const override {
     return request.path == "/inline";
   }
+  bool calls_provider(const HttpRequest& request) const override {
+    return request.path == "/provider";
+  }
   HttpResponse handle(HttpRequest& request) override {
     if (request.path == "/slow") std::this_thread::sleep_for(500ms);
+    if (request.path == "/provider") std::this_thread::sleep_for(1500ms);
     if (request.path == "/throw") throw std::runtime_error("boom");
     ++handled;
-    return HttpResponse{200, {{"Content-Type", "text/plain"}}, request.method + " " + request.path};
+    HttpResponse response{
+        200, {{"Content-Type", "text/plain"}}, request.method + " " + request.path};
+    if (request.path == "/peer") response.body = request.peer_address;
+    if (request.path == "/split-value")
+      response.headers.emplace_back("X-V", "v\r\nSet-Cookie: a=1");
+    if (request.path == "/lf-value") response.headers.emplace_back("X-V", "v\nSet-Cookie: a=1");
+    if (request.path == "/nul-value") response.headers.emplace_back("X-V", std::string("v\0w", 3));
+    if (request.path == "/split-name") response.headers.emplace_back("X-N\r\nSet-Cookie", "a=1");
+    if (request.path == "/colon-name") response.headers.emplace_back("X-N: y", "z");
+    return response;
   }
   HttpResponse refuse(int status, std::string_view detail) override {
     return HttpResponse{status, {{"X-Refused", "yes"}}, std::string(detail)};
@@ -60,8 +76,10 @@ ServerOptions options(std::chrono::seconds read_timeout = 5s) {
   o.port = 0;
   o.io_threads = 2;
   o.worker_threads = 4;
+  o.provider_threads = 4;
   o.body_limit = 1024;
   o.read_timeout = read_timeout;
+  o.first_request_timeout = read_timeout;
   return o;
 }
 
@@ -101,6 +119,16 @@ std::string read_response(int fd) {
 bool peer_closed(int fd) {
   char byte;
   return ::recv(fd, &byte, 1, 0) <= 0;
+}
+
+// True when the server closes the connection within `bound`; false when it merely stays quiet.
+bool closed_within(int fd, std::chrono::milliseconds bound) {
+  timeval tv{static_cast<time_t>(bound.count() / 1000),
+             static_cast<suseconds_t>(bound.count() % 1000 * 1000)};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  char byte;
+  const ssize_t n = ::recv(fd, &byte, 1, 0);
+  return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
 }
 
 TEST(HttpServer, KeepAliveServesManyRequestsOnOneConnection) {
@@ -156,6 +184,107 @@ TEST(HttpServer, BodyOverTheLimitIs413AndNeverHandled) {
   EXPECT_NE(response.find("request_too_large"), std::string::npos);
   EXPECT_EQ(server.app.handled.load(), 0);
   ::close(fd);
+}
+
+TEST(HttpServer, HeadersOverTheLimitAre431AndNeverHandled) {
+  RunningServer server(options());
+  const int fd = connect_to(server.port());
+  send_all(fd, "GET /a HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20 * 1024, 'a') + "\r\n\r\n");
+  const auto response = read_response(fd);
+  EXPECT_TRUE(response.starts_with("HTTP/1.1 431")) << response.substr(0, 200);
+  EXPECT_NE(response.find("request_header_fields_too_large"), std::string::npos);
+  EXPECT_EQ(server.app.handled.load(), 0);
+  ::close(fd);
+}
+
+TEST(HttpServer, ResponseHeadersWithCrLfOrNulBecome500) {
+  RunningServer server(options());
+  const int fd = connect_to(server.port());
+  for (const char* path :
+       {"/split-value", "/lf-value", "/nul-value", "/split-name", "/colon-name"}) {
+    send_all(fd, std::string("GET ") + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+    const auto response = read_response(fd);
+    EXPECT_TRUE(response.starts_with("HTTP/1.1 500")) << path << ": " << response;
+    EXPECT_NE(response.find("internal_error"), std::string::npos) << path;
+    EXPECT_EQ(response.find("Set-Cookie"), std::string::npos) << path << ": " << response;
+    EXPECT_EQ(response.find("X-N"), std::string::npos) << path << ": " << response;
+  }
+  // The connection is still good for the next request.
+  send_all(fd, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(read_response(fd).starts_with("HTTP/1.1 200"));
+  ::close(fd);
+}
+
+TEST(HttpServer, HandlersSeeThePeerAddress) {
+  RunningServer server(options());
+  const int fd = connect_to(server.port());
+  send_all(fd, "GET /peer HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto response = read_response(fd);
+  EXPECT_TRUE(response.ends_with("\r\n\r\n127.0.0.1")) << response;
+  ::close(fd);
+}
+
+TEST(HttpServer, ANewConnectionMustSendItsFirstRequestSoon) {
+  auto o = options(5s);
+  o.first_request_timeout = 1s;
+  RunningServer server(o);
+  const int fd = connect_to(server.port());
+  EXPECT_TRUE(closed_within(fd, 2500ms));
+  ::close(fd);
+  // A kept-alive connection still has the whole read deadline between requests.
+  const int kept = connect_to(server.port());
+  send_all(kept, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(read_response(kept).starts_with("HTTP/1.1 200"));
+  std::this_thread::sleep_for(1500ms);
+  send_all(kept, "GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(read_response(kept).starts_with("HTTP/1.1 200"));
+  ::close(kept);
+}
+
+TEST(HttpServer, AtTheConnectionCapTheLongestIdleMakesRoom) {
+  auto o = options(30s);
+  o.max_connections = 4;
+  RunningServer server(o);
+  std::vector<int> idle;
+  for (int i = 0; i < 4; ++i) {
+    idle.push_back(connect_to(server.port()));
+    send_all(idle.back(), "GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_TRUE(read_response(idle.back()).starts_with("HTTP/1.1 200"));
+  }
+  // Four idle keep-alive connections fill the cap; a fifth is still served...
+  const int fresh = connect_to(server.port());
+  send_all(fresh, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(read_response(fresh).starts_with("HTTP/1.1 200"));
+  // ...because the one that idled longest was closed for it; the others stay.
+  EXPECT_TRUE(closed_within(idle[0], 2000ms));
+  send_all(idle[3], "GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(read_response(idle[3]).starts_with("HTTP/1.1 200"));
+  for (const int fd : idle) ::close(fd);
+  ::close(fresh);
+}
+
+TEST(HttpServer, SlowProviderCallsDoNotDelayOtherBlockingRequests) {
+  auto o = options();
+  o.worker_threads = 2;
+  o.provider_threads = 2;
+  RunningServer server(o);
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 6; ++i) {
+    callers.emplace_back([&server] {
+      const int fd = connect_to(server.port());
+      send_all(fd, "GET /provider HTTP/1.1\r\nHost: x\r\n\r\n");
+      EXPECT_TRUE(read_response(fd).starts_with("HTTP/1.1 200"));
+      ::close(fd);
+    });
+  }
+  std::this_thread::sleep_for(200ms);  // every provider thread busy, more queued
+  const int fd = connect_to(server.port());
+  const auto start = std::chrono::steady_clock::now();
+  send_all(fd, "GET /a HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_TRUE(read_response(fd).starts_with("HTTP/1.1 200"));
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 500ms);
+  ::close(fd);
+  for (auto& caller : callers) caller.join();
 }
 
 TEST(HttpServer, MalformedRequestIs400) {

@@ -31,7 +31,8 @@ class Keygen(unittest.TestCase):
 class CheckConfig(unittest.TestCase):
     def test_usable(self):
         key = Fernet.generate_key().decode()
-        result = run("check-config", env={"AUDIBLE_TOKEN_ENCRYPTION_KEY": key, "JWT_SECRET_KEY": "jwt-s3cret"})
+        result = run("check-config", env={"AUDIBLE_TOKEN_ENCRYPTION_KEY": key, "JWT_SECRET_KEY": "jwt-s3cret",
+                                          "AUDIBLE_INTEGRATION_ENABLED": "false", "PORT": "0"})
         self.assertEqual(result.returncode, 0, result.stderr)
         self.assertIn("status:            usable", result.stdout)
         self.assertNotIn(key, result.stdout + result.stderr)
@@ -43,6 +44,11 @@ class CheckConfig(unittest.TestCase):
         self.assertEqual(len(result.stderr.splitlines()), 1)
         self.assertIn("AUDIBLE_TOKEN_ENCRYPTION_KEY", result.stderr)
         self.assertNotIn("hunter2", result.stderr)
+
+    def test_version(self):
+        result = run("--version")
+        self.assertEqual(result.returncode, 0)
+        self.assertRegex(result.stdout, r"^audible-connect \d+\.\d+\.\d+\n$")
 
     def test_unknown_command_fails(self):
         self.assertNotEqual(run("no-such-command").returncode, 0)

@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "obs/log.h"
 #include "obs/metrics.h"
 #include "redis_test_server.h"
 
@@ -108,6 +109,7 @@ TEST(RedisRateLimiter, FallsBackToMemoryWhileRedisIsDownThenReturns) {
     if (counted_in_redis()) break;
     std::this_thread::sleep_for(20ms);
   }
+  log::flush();  // lines are written by the log's own thread
   const std::string log = ::testing::internal::GetCapturedStdout();
   EXPECT_TRUE(counted_in_redis());
   EXPECT_LT(std::chrono::steady_clock::now() - back, 5s);

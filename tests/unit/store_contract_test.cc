@@ -259,6 +259,74 @@ TEST_P(StoreContract, RacingRefreshesOfOneTokenVersionHaveOneWinner) {
   EXPECT_EQ(stored->token_version, read.token_version + 1);
 }
 
+TEST_P(StoreContract, ScanWalksEveryAccountInBatches) {
+  for (const char* user : {"u3", "u1", "u10", "u2", "U0"}) connect(user);
+  std::vector<std::string> seen;
+  std::string after;
+  while (true) {
+    const auto batch = accounts().scan(after, 2).value();
+    for (const auto& account : batch) seen.push_back(account.user_id);
+    if (batch.size() < 2) break;
+    after = batch.back().user_id;
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"U0", "u1", "u10", "u2", "u3"}));  // byte order
+}
+
+TEST_P(StoreContract, ResealKeepsTheTokenVersionAndYieldsToARefresh) {
+  const auto a = connect("a");
+  const auto b = connect("b");
+  ASSERT_TRUE(accounts().update_tokens("b", b.token_version, "b-refreshed", "rb", 300).value());
+  const auto written = accounts()
+                           .reseal({{"a", a.token_version, "a-new-key", "ra-new-key"},
+                                    {"b", b.token_version, "b-new-key", "rb-new-key"},
+                                    {"ghost", 1, "x", "y"}})
+                           .value();
+  EXPECT_EQ(written, (std::vector<bool>{true, false, false}));
+  const auto resealed = accounts().find("a").value();
+  EXPECT_EQ(resealed->access_token, "a-new-key");
+  EXPECT_EQ(resealed->refresh_token, "ra-new-key");
+  EXPECT_EQ(resealed->token_version, a.token_version);
+  EXPECT_EQ(accounts().find("b").value()->access_token, "b-refreshed");  // the refresh stays
+  // A refresh that read the tokens before the reseal still lands.
+  EXPECT_TRUE(accounts().update_tokens("a", a.token_version, "a-refreshed", "r", 400).value());
+}
+
+TEST_P(StoreContract, ImportInsertsUpdatesWhenNewerAndIsIdempotent) {
+  AccountRecord record;
+  record.user_id = "imported";
+  record.audible_user_id = "listener";
+  record.access_token = "gAAAAA-a1";
+  record.refresh_token = "gAAAAA-r1";
+  record.expires_at = 1000;
+  record.connected_at = 500;
+  record.synced_at = 600;
+  record.sync_status = "synced";
+  EXPECT_EQ(accounts().import(record).value(), ImportOutcome::kInserted);
+  EXPECT_EQ(accounts().import(record).value(), ImportOutcome::kUnchanged);
+  ASSERT_TRUE(library().replace("imported", {book("A000000001", "2020")}, {"t", 700}).value());
+
+  AccountRecord older = record;
+  older.expires_at = 900;
+  older.access_token = "gAAAAA-older";
+  EXPECT_EQ(accounts().import(older).value(), ImportOutcome::kUnchanged);
+
+  AccountRecord refreshed = record;  // the Python service refreshed since the last dump
+  refreshed.expires_at = 2000;
+  refreshed.access_token = "gAAAAA-a2";
+  EXPECT_EQ(accounts().import(refreshed).value(), ImportOutcome::kUpdated);
+  const auto stored = accounts().find("imported").value();
+  EXPECT_EQ(stored->access_token, "gAAAAA-a2");
+  EXPECT_EQ(stored->expires_at, 2000);
+  EXPECT_EQ(library().count("imported").value(), 1);  // the same Audible account keeps its books
+
+  AccountRecord relinked = refreshed;  // linked to another Audible account later
+  relinked.connected_at = 800;
+  relinked.audible_user_id = "another-listener";
+  EXPECT_EQ(accounts().import(relinked).value(), ImportOutcome::kUpdated);
+  EXPECT_EQ(library().count("imported").value(), 0);
+  EXPECT_GT(accounts().find("imported").value()->token_version, stored->token_version);
+}
+
 TEST_P(StoreContract, ReplaceApplyPageAndOwned) {
   connect("u");
   connect("v");

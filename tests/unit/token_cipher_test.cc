@@ -19,6 +19,20 @@ TEST(TokenCipher, SealsAsFernetAndOpens) {
   EXPECT_FALSE(opened->needs_reseal);
 }
 
+TEST(TokenCipher, ATokenUnderAnOldKeyOpensAndIsMarkedForReseal) {
+  const FernetKey old_key = FernetKey::generate();
+  const auto under_old = *Fernet(old_key).encrypt("Atna|old");
+  const TokenCipher cipher(MultiFernet({FernetKey::generate(), old_key}), false);
+  const auto opened = cipher.open(under_old);
+  ASSERT_TRUE(opened);
+  EXPECT_EQ(opened->token.reveal(), "Atna|old");
+  EXPECT_EQ(opened->key_index, 1u);
+  EXPECT_TRUE(opened->needs_reseal);
+  const auto current = cipher.open(*cipher.seal(Secret("Atna|new")));
+  EXPECT_EQ(current->key_index, 0u);
+  EXPECT_FALSE(current->needs_reseal);
+}
+
 TEST(TokenCipher, FailedFernetTokenIsAnErrorEvenWhenPlaintextIsAllowed) {
   const auto foreign = *Fernet(FernetKey::generate()).encrypt("x");
   for (const bool allow : {false, true}) {

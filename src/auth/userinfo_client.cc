@@ -1,0 +1,84 @@
+#include "auth/userinfo_client.h"
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "auth/user_claims.h"
+#include "obs/log.h"
+
+namespace ac {
+
+UserInfoClient::UserInfoClient(UserInfoOptions options, HttpFetch fetch)
+    : options_(std::move(options)), fetch_(std::move(fetch)), cache_(options_.max_entries) {}
+
+std::expected<User, UserInfoError> UserInfoClient::lookup(std::string_view token,
+                                                          std::optional<double> token_expires,
+                                                          std::int64_t now) {
+  const Sha256Digest digest = sha256(token);
+  const auto when = static_cast<double>(now);
+  if (auto cached = cache_.find(digest, when)) return std::move(*cached);
+
+  std::shared_ptr<Flight> flight;
+  bool leader = false;
+  {
+    std::lock_guard lock(flights_mutex_);
+    auto& slot = flights_[digest];
+    leader = slot == nullptr;
+    if (leader) slot = std::make_shared<Flight>();
+    flight = slot;
+  }
+  if (!leader) {
+    std::unique_lock lock(flight->mutex);
+    flight->done.wait(lock, [&] { return flight->result.has_value(); });
+    return *flight->result;
+  }
+
+  // A flight that finished between our cache miss and this one's start left its user here.
+  auto result = cache_.find(digest, when).transform([](User user) {
+    return std::expected<User, UserInfoError>(std::move(user));
+  });
+  if (!result) {
+    result = call(token);
+    if (*result) {
+      double until = when + static_cast<double>(options_.cache_seconds);
+      if (token_expires) until = std::min(until, *token_expires);
+      cache_.insert(digest, **result, until, when);
+    }
+  }
+  {
+    std::lock_guard lock(flight->mutex);
+    flight->result = *result;
+  }
+  flight->done.notify_all();
+  {
+    std::lock_guard lock(flights_mutex_);
+    flights_.erase(digest);
+  }
+  return *result;
+}
+
+std::expected<User, UserInfoError> UserInfoClient::call(std::string_view token) const {
+  OutboundRequest request{.url = options_.url,
+                          .headers = {{"Authorization", "Bearer " + std::string(token)},
+                                      {"Accept", "application/json"}}};
+  const auto response = fetch_(request);
+  if (!response) {
+    log::warning("AUTH_USERINFO_URL did not answer", {{"error_type", response.error().message}});
+    return std::unexpected(UserInfoError::kUnavailable);
+  }
+  if (response->status == 401 || response->status == 403) {
+    return std::unexpected(UserInfoError::kRefused);
+  }
+  if (response->status != 200) {
+    log::warning("AUTH_USERINFO_URL answered an unexpected status", {{"status", response->status}});
+    return std::unexpected(UserInfoError::kUnavailable);
+  }
+  auto user = user_from_json(nlohmann::json::parse(response->body, nullptr, false));
+  if (!user) {
+    log::warning("AUTH_USERINFO_URL answered 200 without a JSON user (sub, id or _id)");
+    return std::unexpected(UserInfoError::kUnavailable);
+  }
+  return std::move(*user);
+}
+
+}  // namespace ac
