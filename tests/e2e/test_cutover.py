@@ -134,9 +134,10 @@ class CutOver:
         self.assertIn("read 12, imported 0, updated 0, unchanged 8, skipped 4", again.stdout)
         self.assert_no_plaintext_tokens()
 
-        # 2. The keys: every imported token opens under the Python service's key.
+        # 2. Check: every imported token opens under the Python service's key; serve could start.
         dry = self.cli("rotate-keys", "--dry-run", check=0)
         self.assertIn("tokens under key 1 (first): 16", dry.stdout)
+        self.cli("check-config", check=0)
 
         # 3. Serve: the imported tokens work against the provider, refresh included.
         service = self.serve()
