@@ -11,7 +11,9 @@ from harness import Stack, mint, parallel
 class ConnectFlow(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.stack = Stack({"AUDIBLE_RATE_LIMIT_CALLBACK_PER_MINUTE": "1000"})
+        # Many concurrent callbacks of one user on purpose: the per-user provider bound set aside.
+        cls.stack = Stack({"AUDIBLE_RATE_LIMIT_CALLBACK_PER_MINUTE": "1000", "AUDIBLE_PROVIDER_CALLS_PER_USER": "1000",
+                           "AUDIBLE_HTTP_POOL_TIMEOUT_SECONDS": "30"})
 
     @classmethod
     def tearDownClass(cls):

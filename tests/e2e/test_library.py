@@ -11,7 +11,8 @@ from harness import Stack, mint, parallel
 LIMITS = {"AUDIBLE_RATE_LIMIT_GENERAL_PER_MINUTE": "100000", "AUDIBLE_RATE_LIMIT_SEARCH_PER_MINUTE": "100000",
           "AUDIBLE_RATE_LIMIT_CALLBACK_PER_MINUTE": "1000", "AUDIBLE_RATE_LIMIT_PER_MINUTE": "1000",
           # Many concurrent syncs of one user on purpose (refresh single flight).
-          "AUDIBLE_PROVIDER_CALLS_PER_USER": "1000"}
+          "AUDIBLE_PROVIDER_CALLS_PER_USER": "1000",
+          "AUDIBLE_HTTP_POOL_TIMEOUT_SECONDS": "30"}
 
 
 class Library(unittest.TestCase):
