@@ -7,6 +7,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
@@ -102,6 +103,22 @@ def request(method, url, body=None, headers=None, token=None, raw=None, timeout=
             return Response(resp.status, resp.headers, resp.read().decode())
     except urllib.error.HTTPError as err:
         return Response(err.code, err.headers, err.read().decode())
+
+
+def raw_http(port, data, timeout=10):
+    """Sends raw bytes to a server on loopback; returns all it answered until it closed or went quiet."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(data)
+        chunks = []
+        while True:
+            try:
+                chunk = sock.recv(65536)
+            except (ConnectionResetError, socket.timeout):
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    return b"".join(chunks).decode(errors="replace")
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

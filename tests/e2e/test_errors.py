@@ -1,10 +1,9 @@
 """Every error row of the contract for the connect endpoints, through the real binaries."""
 import json
-import socket
 import time
 import unittest
 
-from harness import API, Stack, mint, request
+from harness import API, Stack, mint, raw_http, request
 
 SECURITY_HEADERS = {
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains; preload",
@@ -18,21 +17,6 @@ SECURITY_HEADERS = {
 
 ROUTES = [("POST", "/oauth/authorize"), ("POST", "/oauth/callback"), ("GET", "/connected"),
           ("POST", "/disconnect")]
-
-
-def raw_http(port, data, read_timeout=10):
-    with socket.create_connection(("127.0.0.1", port), timeout=read_timeout) as sock:
-        sock.sendall(data)
-        chunks = []
-        while True:
-            try:
-                chunk = sock.recv(65536)
-            except (ConnectionResetError, socket.timeout):
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-    return b"".join(chunks).decode(errors="replace")
 
 
 class Errors(unittest.TestCase):

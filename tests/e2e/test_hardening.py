@@ -8,22 +8,7 @@ import time
 import unittest
 import urllib.request
 
-from harness import API, Stack, mint, parallel, request
-
-
-def raw_http(port, data, timeout=10):
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
-        sock.sendall(data)
-        chunks = []
-        while True:
-            try:
-                chunk = sock.recv(65536)
-            except (ConnectionResetError, socket.timeout):
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-    return b"".join(chunks).decode(errors="replace")
+from harness import API, Stack, mint, parallel, raw_http, request
 
 
 def timed(fn):
