@@ -16,7 +16,7 @@
 #include "oauth/connect_flow.h"
 #include "oauth/memory_state_store.h"
 #include "obs/log.h"
-#include "store/sqlite_account_store.h"
+#include "store/stores.h"
 
 namespace ac {
 namespace {
@@ -43,10 +43,10 @@ struct Fixture {
                                                {"AUDIBLE_RATE_LIMIT_PER_MINUTE", "1000000000"}}));
     const auto path = std::filesystem::temp_directory_path() / "ac-app-bench.db";
     std::filesystem::remove(path);
-    accounts = std::make_unique<SqliteAccountStore>(
-        std::shared_ptr<SqliteDatabase>(std::move(*SqliteDatabase::open(path.string(), 2))));
-    flow = std::make_unique<ConnectFlow>(settings, states, provider, cipher, *accounts);
-    auto routes = oauth_routes(*flow, *accounts, false);
+    stores = *open_sqlite_stores(path.string(), StoreOptions{.pool_size = 2});
+    flow = std::make_unique<ConnectFlow>(settings, states, provider, cipher, *stores.accounts,
+                                         *stores.audit);
+    auto routes = oauth_routes(*flow, *stores.accounts, false);
     auto ops = ops_routes(probe);
     routes.insert(routes.end(), ops.begin(), ops.end());
     app = std::make_unique<ServiceApp>(settings, authenticator, limiter, std::move(routes));
@@ -61,7 +61,7 @@ struct Fixture {
   HttpClient http{HttpClientSettings{}};
   ProviderClient provider{settings, http};
   TokenCipher cipher{MultiFernet({FernetKey::generate()}), false};
-  std::unique_ptr<SqliteAccountStore> accounts;
+  Stores stores;
   std::unique_ptr<ConnectFlow> flow;
   MemoryRateLimiter limiter;
   std::unique_ptr<ServiceApp> app;

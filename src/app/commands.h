@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <iosfwd>
 #include <string>
 
@@ -18,5 +19,16 @@ int run_import_mongo(const EnvLookup& env, const std::string& file, std::ostream
                      std::ostream& err);
 int run_rotate_keys(const EnvLookup& env, bool dry_run, int batch_size, std::ostream& out,
                     std::ostream& err);
+
+struct AuditCommandOptions {
+  std::string user;   // empty: every user
+  std::string since;  // RFC 3339 or unix seconds; empty: from the oldest kept
+  int limit = 50;
+  std::int64_t before = 0;  // an event id: only older events (paging); 0: from the newest
+  bool json = false;
+};
+// Prints the audit trail, newest first: tab-separated with a header line, or a JSON array.
+int run_audit(const EnvLookup& env, const AuditCommandOptions& options, std::ostream& out,
+              std::ostream& err);
 
 }  // namespace ac

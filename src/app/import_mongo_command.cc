@@ -70,7 +70,7 @@ int run_import_mongo(const EnvLookup& env, const std::string& file, std::ostream
     }
     record.access_token = std::move(*access);
     record.refresh_token = std::move(*refresh);
-    const auto outcome = accounts.import(record);
+    const auto outcome = accounts.import(record, audit_context_of_command("import-mongo", where));
     if (!outcome) {
       err << where << " (user " << record.user_id << "): not written: " << outcome.error().message
           << '\n';

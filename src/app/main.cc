@@ -29,6 +29,21 @@ int main(int argc, char** argv) {
       "import-mongo", "import the Python service's accounts from a mongoexport dump");
   std::string dump;
   import_mongo->add_option("FILE", dump, "mongoexport output of user_audible_accounts")->required();
+  auto* audit = app.add_subcommand(
+      "audit", "print the audit trail of token operations, newest first (tab-separated)");
+  ac::AuditCommandOptions audit_options;
+  audit->add_option("--user", audit_options.user, "only this user's events");
+  audit->add_option(
+      "--since", audit_options.since,
+      "only events at or after TIME: RFC 3339 (2026-01-27T10:00:00Z) or unix seconds");
+  audit->add_option("--limit", audit_options.limit, "events to print")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  audit
+      ->add_option("--before", audit_options.before,
+                   "only events older than this event id (the next page, as printed on stderr)")
+      ->check(CLI::PositiveNumber);
+  audit->add_flag("--json", audit_options.json, "a JSON array, as the admin endpoint answers");
   CLI11_PARSE(app, argc, argv);
 
   if (*keygen) return ac::run_keygen(std::cout);
@@ -42,6 +57,7 @@ int main(int argc, char** argv) {
   if (*import_mongo) {
     return ac::run_import_mongo(ac::process_environment(), dump, std::cout, std::cerr);
   }
+  if (*audit) return ac::run_audit(ac::process_environment(), audit_options, std::cout, std::cerr);
   (void)serve;  // serving is also what happens with no command at all
   return ac::run_serve(ac::process_environment(), std::cerr);
 }

@@ -121,7 +121,8 @@ int run_rotate_keys(const EnvLookup& env, bool dry_run, int batch_size, std::ost
       if (auto reseal = plan(keys, account, dry_run, tally, err)) reseals.push_back(*reseal);
     }
     if (!reseals.empty()) {
-      auto written = accounts.reseal(reseals);
+      auto written =
+          accounts.reseal(reseals, audit_context_of_command("rotate-keys", "under the first key"));
       if (!written) {
         err << "audible-connect: rotate-keys: " << written.error().message << '\n';
         return 1;

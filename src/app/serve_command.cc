@@ -7,6 +7,7 @@
 #include <optional>
 #include <thread>
 
+#include "api/admin_routes.h"
 #include "api/library_routes.h"
 #include "api/oauth_routes.h"
 #include "api/ops_routes.h"
@@ -23,6 +24,7 @@
 #include "oauth/provider_client.h"
 #include "oauth/token_keeper.h"
 #include "obs/log.h"
+#include "store/audit_pruner.h"
 #include "store/store_health.h"
 #include "store/stores.h"
 
@@ -79,7 +81,7 @@ int run_serve(const EnvLookup& env, std::ostream& err) {
   if (!shared) return fail(err, shared.error());
   HttpClient http(settings.http);
   ProviderClient provider(settings, http);
-  ConnectFlow flow(settings, *shared->states, provider, cipher, accounts);
+  ConnectFlow flow(settings, *shared->states, provider, cipher, accounts, *stores->audit);
   TokenKeeper tokens(accounts, provider, cipher, *shared->refresh_lock);
   AudibleApiClient api(settings, http);
   LibrarySync sync(accounts, library, tokens, api, settings.library_page_size);
@@ -90,6 +92,8 @@ int run_serve(const EnvLookup& env, std::ostream& err) {
   std::vector<Route> routes = oauth_routes(flow, accounts, shared->states->blocks());
   auto library_api = library_routes(settings, sync, library, accounts, catalog);
   routes.insert(routes.end(), library_api.begin(), library_api.end());
+  auto admin_api = admin_routes(*stores->audit);
+  routes.insert(routes.end(), admin_api.begin(), admin_api.end());
   std::vector<std::pair<std::string, ReadinessCheck>> checks{
       {"store", [&accounts, &store_health]() -> std::optional<std::string> {
          auto ok = accounts.ping();
@@ -106,6 +110,10 @@ int run_serve(const EnvLookup& env, std::ostream& err) {
   }
   // Declared after the stores and Redis, so that it stops (joins its thread) before they close.
   ReadinessProbe readiness(std::move(checks));
+  std::optional<AuditPruner> audit_pruner;  // likewise
+  if (settings.audit_retention_days > 0) {
+    audit_pruner.emplace(*stores->audit, std::chrono::days(settings.audit_retention_days));
+  }
   auto ops = ops_routes(readiness);
   // With METRICS_PORT, /metrics is served on its own listener and not on the main one.
   std::vector<Route> metrics_routes;
@@ -157,6 +165,7 @@ int run_serve(const EnvLookup& env, std::ostream& err) {
   std::signal(SIGTERM, SIG_IGN);
   std::signal(SIGINT, SIG_IGN);
   readiness.stop();
+  if (audit_pruner) audit_pruner->stop();
   log::info("stopped");
   return 0;
 }

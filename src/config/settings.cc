@@ -139,6 +139,7 @@ void load_provider(const EnvReader& env, Settings& s) {
   s.library_page_size = env.integer("AUDIBLE_LIBRARY_PAGE_SIZE", 1000, 1, 1000);
   s.catalog_cache_seconds = env.integer("AUDIBLE_CATALOG_CACHE_SECONDS", 60, 0, 86'400);
   s.catalog_cache_entries = env.integer("AUDIBLE_CATALOG_CACHE_ENTRIES", 1000, 1, 1'000'000);
+  s.audit_retention_days = env.integer("AUDIBLE_AUDIT_RETENTION_DAYS", 365, 0, 36'500);
   if (s.http.keepalive_connections > s.http.max_connections) {
     throw SettingError{
         "AUDIBLE_HTTP_KEEPALIVE_CONNECTIONS must not exceed AUDIBLE_HTTP_MAX_CONNECTIONS"};

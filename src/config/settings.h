@@ -49,6 +49,7 @@ struct Settings {
   int library_page_size = 1000;      // AUDIBLE_LIBRARY_PAGE_SIZE, 1..1000
   int catalog_cache_seconds = 60;    // AUDIBLE_CATALOG_CACHE_SECONDS, 0 turns the cache off
   int catalog_cache_entries = 1000;  // AUDIBLE_CATALOG_CACHE_ENTRIES
+  int audit_retention_days = 365;    // AUDIBLE_AUDIT_RETENTION_DAYS, 0 keeps events forever
 
   // Tokens at rest.
   std::optional<MultiFernet> token_keys;

@@ -20,12 +20,13 @@ std::string state_prefix(std::string_view state) { return std::string(state.subs
 }  // namespace
 
 ConnectFlow::ConnectFlow(const Settings& settings, StateStore& states, ProviderClient& provider,
-                         const TokenCipher& cipher, AccountStore& accounts)
+                         const TokenCipher& cipher, AccountStore& accounts, AuditLog& audit)
     : settings_(settings),
       states_(states),
       provider_(provider),
       cipher_(cipher),
-      accounts_(accounts) {}
+      accounts_(accounts),
+      audit_(audit) {}
 
 std::expected<AuthorizationStart, ConnectError> ConnectFlow::begin(const User& user) {
   const auto verifier = PkceVerifier::generate();
@@ -96,7 +97,8 @@ std::expected<AccountRecord, ConnectError> ConnectFlow::store_grant(const User& 
   record.refresh_token = std::move(*refresh);
   record.connected_at = unix_now();
   record.expires_at = record.connected_at + grant.expires_in;
-  auto stored = accounts_.connect(std::move(record));
+  auto stored =
+      accounts_.connect(std::move(record), audit_context_here("authorization code exchanged"));
   if (!stored) {
     log::error("account write failed",
                {{"user_id", user.id}, {"error_type", stored.error().message}});
@@ -121,7 +123,9 @@ std::expected<void, DisconnectError> ConnectFlow::disconnect(const User& user) {
   // The account goes first, then the provider is asked to revoke (best effort): a failed delete
   // leaves the account stored with tokens that still work, never with revoked ones.
   auto refresh = cipher_.open((*account)->refresh_token);
-  auto removed = accounts_.remove(user.id);
+  auto removed = accounts_.remove(
+      user.id, audit_context_here(refresh ? "user request"
+                                          : "user request; refresh token unreadable, not revoked"));
   if (!removed) {
     log::error("account delete failed",
                {{"user_id", user.id}, {"error_type", removed.error().message}});
@@ -139,6 +143,14 @@ std::expected<void, DisconnectError> ConnectFlow::disconnect(const User& user) {
                    {{"user_id", user.id}, {"error_type", revoked.error().reason}});
     } else {
       log::info("refresh token revoked", {{"user_id", user.id}});
+      // Changes nothing stored (the account is gone already), so it is written alone.
+      const auto noted =
+          audit_.append(audit_event_now(audit_event::kRevoked, user.id, (*account)->audible_user_id,
+                                        audit_context_here("on disconnect")));
+      if (!noted) {
+        log::error("audit event not written",
+                   {{"user_id", user.id}, {"error_type", noted.error().message}});
+      }
     }
   }
   log::info("Audible account disconnected", {{"user_id", user.id}});

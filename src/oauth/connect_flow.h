@@ -4,6 +4,10 @@
 // then the code exchange with the stored verifier, then one write of the account) and disconnect
 // (delete, then revoke at the provider, best effort). Errors are values; the HTTP layer alone
 // turns them into the contract's codes. Blocking: runs on the worker pool.
+//
+// Audit: the link writes "linked" and the delete "disconnected", each with its store change; a
+// revocation the provider accepted writes "revoked" afterwards, on its own (it changes nothing
+// stored). A disconnect without "revoked" after it left the refresh token valid at the provider.
 
 #include <expected>
 #include <optional>
@@ -15,6 +19,7 @@
 #include "oauth/provider_client.h"
 #include "oauth/state_store.h"
 #include "store/account_store.h"
+#include "store/audit_log.h"
 
 namespace ac {
 
@@ -45,7 +50,7 @@ enum class DisconnectError { kNotConnected, kStoreUnavailable, kInternal };
 class ConnectFlow {
  public:
   ConnectFlow(const Settings& settings, StateStore& states, ProviderClient& provider,
-              const TokenCipher& cipher, AccountStore& accounts);
+              const TokenCipher& cipher, AccountStore& accounts, AuditLog& audit);
 
   std::expected<AuthorizationStart, ConnectError> begin(const User& user);
   std::expected<AccountRecord, ConnectError> complete(const User& user, const CallbackInput& input);
@@ -59,6 +64,7 @@ class ConnectFlow {
   ProviderClient& provider_;
   const TokenCipher& cipher_;
   AccountStore& accounts_;
+  AuditLog& audit_;
 };
 
 }  // namespace ac

@@ -37,8 +37,10 @@ TokenError TokenKeeper::unreadable(const AccountRecord& account,
       "AUDIBLE_TOKEN_ENCRYPTION_KEY before rotate-keys had re-encrypted every token?); the "
       "user must link again unless the key is restored",
       {{"user_id", account.user_id}, {"error_type", describe(failure.error)}});
-  (void)accounts_.record_sync_failure(account.user_id, "reauth_required",
-                                      "Token decryption failed");
+  // Recorded once per episode (store/account_store.h), not once per request that meets it.
+  (void)accounts_.record_decryption_failure(
+      account.user_id, account.token_version,
+      audit_context_here("no configured key opens the stored token"));
   return TokenError::kReauthRequired;
 }
 
@@ -50,7 +52,8 @@ void TokenKeeper::reseal(const AccountRecord& account) {
   auto refresh_sealed = cipher_.seal(refresh->token);
   if (!access_sealed || !refresh_sealed) return;
   const auto written =
-      accounts_.reseal({{account.user_id, account.token_version, *access_sealed, *refresh_sealed}});
+      accounts_.reseal({{account.user_id, account.token_version, *access_sealed, *refresh_sealed}},
+                       audit_context_here("read as plaintext or under an older key"));
   log::info("stored tokens re-encrypted under the first key",
             {{"user_id", account.user_id}, {"written", written && written->front()}});
 }
@@ -92,7 +95,9 @@ std::expected<Secret, TokenError> TokenKeeper::refresh_locked(const AccountRecor
     }
     // Only if the stored refresh token is still the one that failed: another instance may have
     // refreshed (and rotated it) meanwhile.
-    auto marked = accounts_.mark_reauth_required(account.user_id, account.token_version);
+    auto marked = accounts_.mark_reauth_required(
+        account.user_id, account.token_version,
+        audit_context_here("the provider refused the refresh token"));
     if (!marked) return std::unexpected(store_failure(marked.error()));
     if (*marked) return std::unexpected(TokenError::kReauthRequired);
     auto current = accounts_.find(account.user_id);
@@ -110,8 +115,12 @@ std::expected<Secret, TokenError> TokenKeeper::refresh_locked(const AccountRecor
     m.token_encryption_errors_total.inc();
     return std::unexpected(TokenError::kInternal);
   }
-  auto updated = accounts_.update_tokens(account.user_id, account.token_version, *access_sealed,
-                                         *refresh_sealed, unix_now() + grant->expires_in);
+  const bool rotated =
+      !grant->refresh_token.empty() && !(grant->refresh_token == refresh_token->token);
+  auto updated = accounts_.update_tokens(
+      account.user_id, account.token_version, *access_sealed, *refresh_sealed,
+      unix_now() + grant->expires_in,
+      audit_context_here(rotated ? "refresh token rotated" : "refresh token kept"));
   if (!updated) {
     log::error("storing refreshed tokens failed", {{"user_id", account.user_id}});
     return std::unexpected(store_failure(updated.error()));
@@ -123,10 +132,7 @@ std::expected<Secret, TokenError> TokenKeeper::refresh_locked(const AccountRecor
     if (!current || !*current) return std::unexpected(TokenError::kNotConnected);
     return open_access(**current);
   }
-  log::info("access token refreshed",
-            {{"user_id", account.user_id},
-             {"rotated",
-              !grant->refresh_token.empty() && !(grant->refresh_token == refresh_token->token)}});
+  log::info("access token refreshed", {{"user_id", account.user_id}, {"rotated", rotated}});
   return std::move(grant->access_token);
 }
 

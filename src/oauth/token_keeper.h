@@ -6,6 +6,8 @@
 // refresh token stored together with the new access token before anyone uses either, and
 // `invalid_grant` turned into reauth_required only when the stored tokens are still the ones that
 // failed. Tokens read as plaintext or under an old key are written back under the first key.
+// Each of these writes its audit event with the store change (store/audit_log.h), naming the
+// current thread's request.
 // Thread-safe. Blocking: runs on the worker pool.
 
 #include <expected>
@@ -37,7 +39,7 @@ class TokenKeeper {
   std::expected<Secret, TokenError> refresh_locked(const AccountRecord& account);
   std::expected<Secret, TokenError> open_access(const AccountRecord& account);
   // A token no configured key opens: the account says so (reauth_required, "Token decryption
-  // failed") and the log names the likely cause.
+  // failed"; audited once per episode) and the log names the likely cause.
   TokenError unreadable(const AccountRecord& account, const TokenCipher::OpenFailure& failure);
   // Writes both tokens back under the first key (plaintext or an old key was read), unless a
   // refresh or a reconnect replaced them meanwhile. Best effort: the read goes on either way.

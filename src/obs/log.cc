@@ -3,11 +3,10 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdio>
 #include <cstdlib>
-#include <ctime>
 
 #include "obs/log_sink.h"
+#include "util/time_text.h"
 
 namespace ac::log {
 namespace {
@@ -30,17 +29,9 @@ std::string_view level_name(Level level) {
 }
 
 std::string utc_timestamp() {
-  const auto now = std::chrono::system_clock::now();
-  const auto seconds = std::chrono::system_clock::to_time_t(now);
-  const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(millis));
-  return buffer;
+  return rfc3339_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count());
 }
 
 // Made on first use and never destroyed, so that static destructors may still log; drained and
@@ -86,6 +77,8 @@ void write(Level level, std::string_view msg, std::initializer_list<Field> field
 bool flush(std::chrono::milliseconds timeout) { return stdout_sink().flush(timeout); }
 
 std::uint64_t dropped_lines() { return stdout_sink().dropped_lines(); }
+
+const std::string& current_request_id() { return t_request_id; }
 
 RequestScope::RequestScope(std::string_view request_id) : previous_(std::move(t_request_id)) {
   t_request_id = request_id;

@@ -53,6 +53,9 @@ inline void error(std::string_view msg, std::initializer_list<Field> fields = {}
   write(Level::kError, msg, fields);
 }
 
+// The request id bound to the current thread; empty outside a RequestScope.
+const std::string& current_request_id();
+
 // Binds a request id to the current thread while a request is being handled, so that every line
 // logged on its behalf carries it.
 class RequestScope {

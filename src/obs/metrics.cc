@@ -97,6 +97,10 @@ std::string Registry::render() const {
   http_requests_total.for_each([&](const std::string& labels, const Counter& counter) {
     out += "http_requests_total{" + labels + "} " + std::to_string(counter.value()) + '\n';
   });
+  header(out, "audible_audit_events_total", "Audit events written, by event.", "counter");
+  audit_events_total.for_each([&](const std::string& labels, const Counter& counter) {
+    out += "audible_audit_events_total{" + labels + "} " + std::to_string(counter.value()) + '\n';
+  });
   header(out, "http_request_duration_seconds", "HTTP request duration by route.", "histogram");
   http_request_duration_seconds.for_each([&](const std::string& labels, const Histogram& h) {
     h.render(out, "http_request_duration_seconds", labels);

@@ -77,6 +77,7 @@ struct Registry {
   Counter rate_limit_fallback_total;  // decisions made in memory while Redis was unreachable
   Histogram api_response_time_ms{{5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000}};
   Family<Counter> http_requests_total;  // route, status
+  Family<Counter> audit_events_total;   // event: audit events committed by this process
   Family<Histogram> http_request_duration_seconds{std::vector<double>{
       0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}};  // route
 

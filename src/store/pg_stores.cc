@@ -1,6 +1,7 @@
 // open_postgres_stores (store/stores.h): the pool, the migrations, the two stores.
 
 #include "store/pg_account_store.h"
+#include "store/pg_audit_log.h"
 #include "store/pg_library_store.h"
 #include "store/pg_migrations.h"
 #include "store/stores.h"
@@ -61,8 +62,10 @@ std::expected<Stores, StoreError> open_postgres_stores(const std::string& connin
     if (!migrated) return std::unexpected(migrated.error());
     schema_version = *migrated;
   }
-  return Stores{std::make_shared<PgAccountStore>(pool), std::make_shared<PgLibraryStore>(pool),
-                schema_version};
+  return Stores{.accounts = std::make_shared<PgAccountStore>(pool),
+                .library = std::make_shared<PgLibraryStore>(pool),
+                .audit = std::make_shared<PgAuditLog>(pool),
+                .schema_version = schema_version};
 }
 
 }  // namespace ac

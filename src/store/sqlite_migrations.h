@@ -47,6 +47,22 @@ CREATE INDEX library_items_by_purchase ON library_items (user_id, purchase_date 
     R"sql(
 ALTER TABLE accounts ADD COLUMN token_version INTEGER NOT NULL DEFAULT 1;
 )sql",
+    // 4: the audit trail of token operations, kept apart from the accounts (it outlives a
+    // disconnect). AUTOINCREMENT: an id is never reused, so a page cursor never skips a newer row.
+    R"sql(
+CREATE TABLE audit_events (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  at_ms           INTEGER NOT NULL,
+  user_id         TEXT NOT NULL,
+  audible_user_id TEXT NOT NULL,
+  event           TEXT NOT NULL,
+  request_id      TEXT NOT NULL,
+  instance        TEXT NOT NULL,
+  reason          TEXT NOT NULL
+);
+CREATE INDEX audit_events_by_user ON audit_events (user_id, at_ms);
+CREATE INDEX audit_events_by_time ON audit_events (at_ms);
+)sql",
 };
 
 }  // namespace ac

@@ -1,6 +1,7 @@
 #include "store/stores.h"
 
 #include "store/sqlite_account_store.h"
+#include "store/sqlite_audit_log.h"
 #include "store/sqlite_library_store.h"
 
 namespace ac {
@@ -20,8 +21,10 @@ std::expected<Stores, StoreError> open_sqlite_stores(const std::string& path,
   auto database = SqliteDatabase::open(path, options.pool_size, options.acquire_timeout);
   if (!database) return std::unexpected(database.error());
   const std::shared_ptr<SqliteDatabase> shared(std::move(*database));
-  return Stores{std::make_shared<SqliteAccountStore>(shared),
-                std::make_shared<SqliteLibraryStore>(shared), shared->schema_version()};
+  return Stores{.accounts = std::make_shared<SqliteAccountStore>(shared),
+                .library = std::make_shared<SqliteLibraryStore>(shared),
+                .audit = std::make_shared<SqliteAuditLog>(shared),
+                .schema_version = shared->schema_version()};
 }
 
 }  // namespace ac

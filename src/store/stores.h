@@ -2,8 +2,8 @@
 
 // Opening the store family that DATABASE_URL names, shaped like LevelDB's DB::Open: one call
 // returns the interfaces, with the schema brought up to date (or a refusal when the database's
-// schema is newer than this build). The account and library stores share one connection pool,
-// since a library write touches the account row in its own transaction.
+// schema is newer than this build). The account and library stores and the audit log share one
+// connection pool, since a library write touches the account row in its own transaction.
 
 #include <chrono>
 #include <expected>
@@ -11,6 +11,7 @@
 
 #include "config/database_url.h"
 #include "store/account_store.h"
+#include "store/audit_log.h"
 #include "store/library_store.h"
 
 namespace ac {
@@ -23,7 +24,8 @@ struct StoreOptions {
 struct Stores {
   std::shared_ptr<AccountStore> accounts;
   std::shared_ptr<LibraryStore> library;
-  int schema_version = 0;  // after migration
+  std::shared_ptr<AuditLog> audit;  // read and pruned here; written by the account store
+  int schema_version = 0;           // after migration
 };
 
 std::expected<Stores, StoreError> open_stores(const DatabaseUrl& url, const StoreOptions& options);

@@ -63,7 +63,7 @@ struct Fixture {
   ProviderClient provider{settings, http_client};
   TokenCipher cipher{MultiFernet({FernetKey::generate()}), false};
   Stores stores = fuzz_stores();
-  ConnectFlow flow{settings, states, provider, cipher, *stores.accounts};
+  ConnectFlow flow{settings, states, provider, cipher, *stores.accounts, *stores.audit};
   LocalRefreshLock refresh_lock{std::chrono::milliseconds(100)};
   TokenKeeper tokens{*stores.accounts, provider, cipher, refresh_lock};
   AudibleApiClient api{settings, http_client, RetryPolicy{0}};

@@ -147,7 +147,7 @@ TEST(PgStoreRestart, TheStoreReconnectsByItselfAfterTheServerComesBack) {
   ASSERT_TRUE(stores) << stores.error().message;
   AccountRecord record;
   record.user_id = "u";
-  ASSERT_TRUE(stores->accounts->connect(record));
+  ASSERT_TRUE(stores->accounts->connect(record, AuditContext{"req", "instance", "test"}));
 
   ASSERT_TRUE(server.stop());
   const auto found = stores->accounts->find("u");

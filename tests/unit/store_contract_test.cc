@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "pg_test_support.h"
+#include "store/audit_pruner.h"
 #include "store/sqlite_migrations.h"
 #include "store/stores.h"
 
@@ -21,6 +22,9 @@ namespace ac {
 namespace {
 
 enum class Backend { kSqlite, kPostgres };
+
+// Who the tests' token operations are done by, as their audit events must say.
+const AuditContext kWho{"req-test", "instance-test", "a test"};
 
 const char* name_of(Backend backend) { return backend == Backend::kSqlite ? "Sqlite" : "Postgres"; }
 void PrintTo(Backend backend, std::ostream* out) { *out << name_of(backend); }
@@ -107,6 +111,31 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
             .c_str());
   }
 
+  // A trigger that fails every `action` ("INSERT ON audit_events", "UPDATE ON accounts").
+  void fail_every(const std::string& action) {
+    if (postgres_) {
+      return postgres_->exec(
+          "CREATE OR REPLACE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS "
+          "$$ BEGIN RAISE EXCEPTION 'boom'; END $$; "
+          "CREATE TRIGGER every_boom BEFORE " +
+          action + " FOR EACH ROW EXECUTE FUNCTION boom();");
+    }
+    SqliteClient(path_).exec(
+        ("CREATE TRIGGER every_boom BEFORE " + action + " BEGIN SELECT RAISE(ABORT, 'boom'); END")
+            .c_str());
+  }
+  AuditLog& audit() { return *stores_.audit; }
+  std::vector<AuditEvent> events(AuditQuery query = {.limit = 500}) {
+    auto listed = audit().list(query);
+    EXPECT_TRUE(listed) << listed.error().message;
+    return listed.value_or(std::vector<AuditEvent>{});
+  }
+  std::vector<std::string> event_names(AuditQuery query = {.limit = 500}) {
+    std::vector<std::string> names;
+    for (const auto& event : events(query)) names.push_back(event.event);
+    return names;
+  }
+
   AccountRecord connect(const std::string& user) {
     AccountRecord record;
     record.user_id = user;
@@ -115,7 +144,7 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
     record.refresh_token = "gAAAAA-refresh";
     record.expires_at = 100;
     record.connected_at = 50;
-    auto stored = accounts().connect(record);
+    auto stored = accounts().connect(record, kWho);
     EXPECT_TRUE(stored) << stored.error().message;
     return stored.value_or(AccountRecord{});
   }
@@ -166,8 +195,8 @@ TEST_P(StoreContract, ConnectFindReconnectRemove) {
   EXPECT_FALSE(found->last_sync_error);
   EXPECT_FALSE(found->library_state_token);
   EXPECT_EQ(found->token_version, 2);
-  EXPECT_TRUE(accounts().remove("u").value());
-  EXPECT_FALSE(accounts().remove("u").value());
+  EXPECT_TRUE(accounts().remove("u", kWho).value());
+  EXPECT_FALSE(accounts().remove("u", kWho).value());
 }
 
 TEST_P(StoreContract, AReconnectStartsWithAnEmptyLibrary) {
@@ -181,31 +210,32 @@ TEST_P(StoreContract, AReconnectStartsWithAnEmptyLibrary) {
 
 TEST_P(StoreContract, TokenUpdatesCheckTheTokenVersion) {
   const auto account = connect("u");
-  EXPECT_FALSE(accounts().update_tokens("u", account.token_version + 1, "a2", "r2", 200).value());
+  EXPECT_FALSE(
+      accounts().update_tokens("u", account.token_version + 1, "a2", "r2", 200, kWho).value());
   const auto updated =
-      accounts().update_tokens("u", account.token_version, "a2", "r2", 200).value();
+      accounts().update_tokens("u", account.token_version, "a2", "r2", 200, kWho).value();
   ASSERT_TRUE(updated);
   EXPECT_EQ(updated->access_token, "a2");
   EXPECT_EQ(updated->refresh_token, "r2");
   EXPECT_EQ(updated->expires_at, 200);
   EXPECT_EQ(updated->version, account.version + 1);
   EXPECT_EQ(updated->token_version, account.token_version + 1);
-  EXPECT_FALSE(accounts().update_tokens("u", account.token_version, "a3", "r3", 300).value());
-  EXPECT_FALSE(accounts().update_tokens("ghost", 1, "a3", "r3", 300).value());
+  EXPECT_FALSE(accounts().update_tokens("u", account.token_version, "a3", "r3", 300, kWho).value());
+  EXPECT_FALSE(accounts().update_tokens("ghost", 1, "a3", "r3", 300, kWho).value());
 }
 
 TEST_P(StoreContract, ReauthOnlyWhenTheFailedTokensAreStillStored) {
   const auto account = connect("u");
-  EXPECT_FALSE(accounts().mark_reauth_required("u", account.token_version + 1).value());
-  EXPECT_TRUE(accounts().mark_reauth_required("u", account.token_version).value());
+  EXPECT_FALSE(accounts().mark_reauth_required("u", account.token_version + 1, kWho).value());
+  EXPECT_TRUE(accounts().mark_reauth_required("u", account.token_version, kWho).value());
   const auto marked = accounts().find("u").value();
   EXPECT_EQ(marked->sync_status, "reauth_required");
   EXPECT_EQ(marked->last_sync_error, "Token refresh failed");
   EXPECT_EQ(marked->version, account.version + 1);
   EXPECT_EQ(marked->token_version, account.token_version);
-  ASSERT_TRUE(accounts().update_tokens("u", account.token_version, "a2", "r2", 200).value());
-  EXPECT_FALSE(accounts().mark_reauth_required("u", account.token_version).value());
-  EXPECT_FALSE(accounts().mark_reauth_required("ghost", 1).value());
+  ASSERT_TRUE(accounts().update_tokens("u", account.token_version, "a2", "r2", 200, kWho).value());
+  EXPECT_FALSE(accounts().mark_reauth_required("u", account.token_version, kWho).value());
+  EXPECT_FALSE(accounts().mark_reauth_required("ghost", 1, kWho).value());
 }
 
 // The scale-out regression: a sync's bookkeeping between a refresh's read and its write used to
@@ -216,7 +246,7 @@ TEST_P(StoreContract, SyncBookkeepingDoesNotDefeatARefresh) {
   ASSERT_TRUE(library().replace("u", {book("A000000001", "2020")}, {"t", 1}).value());
   ASSERT_TRUE(library().apply("u", {}, {"t2", 2}).value());
   const auto updated =
-      accounts().update_tokens("u", read.token_version, "a-new", "r-rotated", 500).value();
+      accounts().update_tokens("u", read.token_version, "a-new", "r-rotated", 500, kWho).value();
   ASSERT_TRUE(updated);
   EXPECT_EQ(updated->refresh_token, "r-rotated");
   EXPECT_EQ(updated->version, read.version + 4);
@@ -227,8 +257,8 @@ TEST_P(StoreContract, SyncBookkeepingDoesNotDefeatARefresh) {
 TEST_P(StoreContract, AReconnectBetweenReadAndRefreshWins) {
   const auto read = connect("u");
   connect("u");
-  EXPECT_FALSE(accounts().update_tokens("u", read.token_version, "a2", "r2", 200).value());
-  EXPECT_FALSE(accounts().mark_reauth_required("u", read.token_version).value());
+  EXPECT_FALSE(accounts().update_tokens("u", read.token_version, "a2", "r2", 200, kWho).value());
+  EXPECT_FALSE(accounts().mark_reauth_required("u", read.token_version, kWho).value());
   EXPECT_EQ(accounts().find("u").value()->refresh_token, "gAAAAA-refresh");
 }
 
@@ -241,8 +271,8 @@ TEST_P(StoreContract, RacingRefreshesOfOneTokenVersionHaveOneWinner) {
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&, i] {
       const auto index = std::to_string(i);
-      auto updated =
-          accounts().update_tokens("u", read.token_version, "a" + index, "r" + index, 100 + i);
+      auto updated = accounts().update_tokens("u", read.token_version, "a" + index, "r" + index,
+                                              100 + i, kWho);
       if (!updated) {
         ++errors;
       } else if (*updated) {
@@ -275,11 +305,13 @@ TEST_P(StoreContract, ScanWalksEveryAccountInBatches) {
 TEST_P(StoreContract, ResealKeepsTheTokenVersionAndYieldsToARefresh) {
   const auto a = connect("a");
   const auto b = connect("b");
-  ASSERT_TRUE(accounts().update_tokens("b", b.token_version, "b-refreshed", "rb", 300).value());
+  ASSERT_TRUE(
+      accounts().update_tokens("b", b.token_version, "b-refreshed", "rb", 300, kWho).value());
   const auto written = accounts()
                            .reseal({{"a", a.token_version, "a-new-key", "ra-new-key"},
                                     {"b", b.token_version, "b-new-key", "rb-new-key"},
-                                    {"ghost", 1, "x", "y"}})
+                                    {"ghost", 1, "x", "y"}},
+                                   kWho)
                            .value();
   EXPECT_EQ(written, (std::vector<bool>{true, false, false}));
   const auto resealed = accounts().find("a").value();
@@ -288,7 +320,8 @@ TEST_P(StoreContract, ResealKeepsTheTokenVersionAndYieldsToARefresh) {
   EXPECT_EQ(resealed->token_version, a.token_version);
   EXPECT_EQ(accounts().find("b").value()->access_token, "b-refreshed");  // the refresh stays
   // A refresh that read the tokens before the reseal still lands.
-  EXPECT_TRUE(accounts().update_tokens("a", a.token_version, "a-refreshed", "r", 400).value());
+  EXPECT_TRUE(
+      accounts().update_tokens("a", a.token_version, "a-refreshed", "r", 400, kWho).value());
 }
 
 TEST_P(StoreContract, ImportInsertsUpdatesWhenNewerAndIsIdempotent) {
@@ -301,19 +334,19 @@ TEST_P(StoreContract, ImportInsertsUpdatesWhenNewerAndIsIdempotent) {
   record.connected_at = 500;
   record.synced_at = 600;
   record.sync_status = "synced";
-  EXPECT_EQ(accounts().import(record).value(), ImportOutcome::kInserted);
-  EXPECT_EQ(accounts().import(record).value(), ImportOutcome::kUnchanged);
+  EXPECT_EQ(accounts().import(record, kWho).value(), ImportOutcome::kInserted);
+  EXPECT_EQ(accounts().import(record, kWho).value(), ImportOutcome::kUnchanged);
   ASSERT_TRUE(library().replace("imported", {book("A000000001", "2020")}, {"t", 700}).value());
 
   AccountRecord older = record;
   older.expires_at = 900;
   older.access_token = "gAAAAA-older";
-  EXPECT_EQ(accounts().import(older).value(), ImportOutcome::kUnchanged);
+  EXPECT_EQ(accounts().import(older, kWho).value(), ImportOutcome::kUnchanged);
 
   AccountRecord refreshed = record;  // the Python service refreshed since the last dump
   refreshed.expires_at = 2000;
   refreshed.access_token = "gAAAAA-a2";
-  EXPECT_EQ(accounts().import(refreshed).value(), ImportOutcome::kUpdated);
+  EXPECT_EQ(accounts().import(refreshed, kWho).value(), ImportOutcome::kUpdated);
   const auto stored = accounts().find("imported").value();
   EXPECT_EQ(stored->access_token, "gAAAAA-a2");
   EXPECT_EQ(stored->expires_at, 2000);
@@ -322,7 +355,7 @@ TEST_P(StoreContract, ImportInsertsUpdatesWhenNewerAndIsIdempotent) {
   AccountRecord relinked = refreshed;  // linked to another Audible account later
   relinked.connected_at = 800;
   relinked.audible_user_id = "another-listener";
-  EXPECT_EQ(accounts().import(relinked).value(), ImportOutcome::kUpdated);
+  EXPECT_EQ(accounts().import(relinked, kWho).value(), ImportOutcome::kUpdated);
   EXPECT_EQ(library().count("imported").value(), 0);
   EXPECT_GT(accounts().find("imported").value()->token_version, stored->token_version);
 }
@@ -428,7 +461,7 @@ TEST_P(StoreContract, NoAccountNoWriteAndRemovalCascades) {
   EXPECT_EQ(library().count("ghost").value(), 0);
   connect("u");
   ASSERT_TRUE(library().replace("u", {book("A000000001", "2020")}, {"t", 1}).value());
-  EXPECT_TRUE(accounts().remove("u").value());
+  EXPECT_TRUE(accounts().remove("u", kWho).value());
   EXPECT_EQ(library().count("u").value(), 0);
 }
 
@@ -474,6 +507,169 @@ TEST_P(StoreContract, AWriteThatFailsHalfWayLandsNothing) {
   EXPECT_EQ(page[0].asin, "A000000001");
   EXPECT_EQ(accounts().find("u").value()->library_state_token, "t");
   EXPECT_TRUE(accounts().ping());  // the connection that failed is still good
+}
+
+TEST_P(StoreContract, EveryTokenOperationLeavesOneEventWithItsFields) {
+  const std::int64_t started = audit_now_ms();
+  const auto linked = connect("u");  // linked
+  const auto refreshed =
+      accounts().update_tokens("u", linked.token_version, "a2", "r2", 200, kWho).value();
+  ASSERT_TRUE(refreshed);
+  ASSERT_TRUE(accounts().mark_reauth_required("u", refreshed->token_version, kWho).value());
+  const auto relinked = connect("u");
+  EXPECT_TRUE(accounts().record_decryption_failure("u", relinked.token_version, kWho).value());
+  // The same episode: the account is marked already, so no second event.
+  EXPECT_FALSE(accounts().record_decryption_failure("u", relinked.token_version, kWho).value());
+  EXPECT_EQ(accounts().find("u").value()->last_sync_error, "Token decryption failed");
+  ASSERT_EQ(accounts().reseal({{"u", relinked.token_version, "a3", "r3"}}, kWho).value(),
+            std::vector<bool>{true});
+  AccountRecord imported;
+  imported.user_id = "v";
+  imported.audible_user_id = "listener-v";
+  imported.access_token = "gAAAAA-va";
+  imported.refresh_token = "gAAAAA-vr";
+  imported.connected_at = 10;
+  EXPECT_EQ(accounts().import(imported, {"cli:import-mongo", "i", "line 7"}).value(),
+            ImportOutcome::kInserted);
+  EXPECT_EQ(accounts().import(imported, kWho).value(), ImportOutcome::kUnchanged);
+  ASSERT_TRUE(accounts().remove("u", kWho).value());
+  ASSERT_TRUE(audit().append(audit_event_now(audit_event::kRevoked, "u", "listener", kWho)));
+
+  const auto all = events();
+  EXPECT_EQ(event_names(), (std::vector<std::string>{"revoked", "disconnected", "imported",
+                                                     "reencrypted", "decryption_failed", "linked",
+                                                     "refresh_refused", "refreshed", "linked"}));
+  for (const auto& event : all) {
+    SCOPED_TRACE(event.event);
+    EXPECT_GE(event.at_ms, started);
+    EXPECT_LE(event.at_ms, audit_now_ms());
+    if (event.event == "imported") {
+      EXPECT_EQ(event.user_id, "v");
+      EXPECT_EQ(event.audible_user_id, "listener-v");
+      EXPECT_EQ(event.request_id, "cli:import-mongo");
+      EXPECT_EQ(event.reason, "line 7: inserted");
+      continue;
+    }
+    EXPECT_EQ(event.user_id, "u");
+    EXPECT_EQ(event.audible_user_id, "listener");
+    EXPECT_EQ(event.request_id, "req-test");
+    EXPECT_EQ(event.instance, "instance-test");
+    EXPECT_EQ(event.reason, "a test");
+  }
+  for (std::size_t i = 1; i < all.size(); ++i) EXPECT_LT(all[i].id, all[i - 1].id);
+  // No token in any event: every text field of every row, against every token written.
+  for (const auto& event : all) {
+    for (const auto& field : {event.user_id, event.audible_user_id, event.event, event.request_id,
+                              event.instance, event.reason}) {
+      for (const char* token :
+           {"gAAAAA-access", "gAAAAA-refresh", "a2", "r2", "a3", "r3", "gAAAAA-va", "gAAAAA-vr"}) {
+        EXPECT_EQ(field.find(token), std::string::npos) << field;
+      }
+    }
+  }
+}
+
+TEST_P(StoreContract, OperationsThatChangeNothingWriteNoEvent) {
+  const auto account = connect("u");
+  EXPECT_FALSE(accounts().update_tokens("u", account.token_version + 1, "a", "r", 1, kWho).value());
+  EXPECT_FALSE(accounts().mark_reauth_required("u", account.token_version + 1, kWho).value());
+  EXPECT_FALSE(accounts().record_decryption_failure("u", account.token_version + 1, kWho).value());
+  EXPECT_EQ(accounts()
+                .reseal({{"u", account.token_version + 1, "a", "r"}, {"ghost", 1, "a", "r"}}, kWho)
+                .value(),
+            (std::vector<bool>{false, false}));
+  EXPECT_FALSE(accounts().remove("ghost", kWho).value());
+  EXPECT_EQ(event_names(), std::vector<std::string>{"linked"});
+}
+
+// The event and the change are one transaction: when either cannot be written, neither is.
+TEST_P(StoreContract, AnEventThatCannotBeWrittenUndoesItsChange) {
+  const auto account = connect("u");
+  fail_every("INSERT ON audit_events");
+  AccountRecord other;
+  other.user_id = "w";
+  other.audible_user_id = "listener-w";
+  EXPECT_FALSE(accounts().connect(other, kWho));
+  EXPECT_FALSE(accounts().find("w").value());
+  EXPECT_FALSE(accounts().update_tokens("u", account.token_version, "a2", "r2", 200, kWho));
+  EXPECT_FALSE(accounts().mark_reauth_required("u", account.token_version, kWho));
+  EXPECT_FALSE(accounts().record_decryption_failure("u", account.token_version, kWho));
+  EXPECT_FALSE(accounts().reseal({{"u", account.token_version, "a3", "r3"}}, kWho));
+  EXPECT_FALSE(accounts().import(other, kWho));
+  EXPECT_FALSE(accounts().remove("u", kWho));
+  const auto stored = accounts().find("u").value();
+  ASSERT_TRUE(stored);
+  EXPECT_EQ(stored->access_token, "gAAAAA-access");
+  EXPECT_EQ(stored->version, account.version);
+  EXPECT_EQ(stored->sync_status, "never_synced");
+  EXPECT_FALSE(accounts().find("w").value());
+  EXPECT_EQ(event_names(), std::vector<std::string>{"linked"});
+}
+
+TEST_P(StoreContract, AChangeThatFailsWritesNoEvent) {
+  const auto account = connect("u");
+  fail_every("UPDATE ON accounts");
+  EXPECT_FALSE(accounts().update_tokens("u", account.token_version, "a2", "r2", 200, kWho));
+  EXPECT_FALSE(accounts().mark_reauth_required("u", account.token_version, kWho));
+  EXPECT_FALSE(accounts().reseal({{"u", account.token_version, "a3", "r3"}}, kWho));
+  EXPECT_EQ(event_names(), std::vector<std::string>{"linked"});
+  EXPECT_TRUE(accounts().ping());
+}
+
+TEST_P(StoreContract, TheTrailFiltersAndPagesNewestFirst) {
+  for (int i = 0; i < 7; ++i) {
+    AuditEvent event = audit_event_now(audit_event::kRefreshed, i % 2 ? "odd" : "even", "l", kWho);
+    event.at_ms = 1'000'000 + i * 1000;
+    ASSERT_TRUE(audit().append(event));
+  }
+  const auto all = events();
+  ASSERT_EQ(all.size(), 7u);
+  EXPECT_EQ(all.front().at_ms, 1'006'000);
+  const auto odd = events({.user_id = "odd", .limit = 500});
+  ASSERT_EQ(odd.size(), 3u);
+  EXPECT_EQ(odd.front().at_ms, 1'005'000);
+  EXPECT_EQ(events({.since_ms = 1'004'000, .limit = 500}).size(), 3u);
+  EXPECT_EQ(events({.user_id = "even", .since_ms = 1'004'000, .limit = 500}).size(), 2u);
+  // Pages of 3: each next page starts below the last id of the one before.
+  std::vector<std::int64_t> seen;
+  AuditQuery page{.limit = 3};
+  while (true) {
+    const auto got = events(page);
+    for (const auto& event : got) seen.push_back(event.at_ms);
+    if (static_cast<int>(got.size()) < page.limit) break;
+    page.before_id = got.back().id;
+  }
+  EXPECT_EQ(seen, (std::vector<std::int64_t>{1'006'000, 1'005'000, 1'004'000, 1'003'000, 1'002'000,
+                                             1'001'000, 1'000'000}));
+}
+
+TEST_P(StoreContract, PruningDeletesTheOldestInBatches) {
+  for (int i = 0; i < 5; ++i) {
+    AuditEvent event = audit_event_now(audit_event::kLinked, "u", "l", kWho);
+    event.at_ms = 1000 + i;
+    ASSERT_TRUE(audit().append(event));
+  }
+  EXPECT_EQ(audit().prune(1004, 2).value(), 2);
+  EXPECT_EQ(audit().prune(1004, 2).value(), 2);
+  EXPECT_EQ(audit().prune(1004, 2).value(), 0);
+  ASSERT_EQ(events().size(), 1u);
+  EXPECT_EQ(events().front().at_ms, 1004);
+}
+
+TEST_P(StoreContract, ThePrunerKeepsTheRetentionAndStopsAtOnce) {
+  AuditEvent old = audit_event_now(audit_event::kLinked, "u", "l", kWho);
+  old.at_ms = audit_now_ms() - 2 * 86'400'000LL;
+  for (int i = 0; i < 7; ++i) ASSERT_TRUE(audit().append(old));  // more than a batch
+  ASSERT_TRUE(audit().append(audit_event_now(audit_event::kRefreshed, "u", "l", kWho)));
+  AuditPruner pruner(audit(), std::chrono::days(1), std::chrono::milliseconds(20), 3);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (events().size() > 1 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(event_names(), std::vector<std::string>{"refreshed"});
+  const auto stopping = std::chrono::steady_clock::now();
+  pruner.stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - stopping, std::chrono::seconds(1));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract,
