@@ -523,12 +523,11 @@ TEST_P(StoreContract, EveryTokenOperationLeavesOneEventWithItsFields) {
   EXPECT_EQ(accounts().find("u").value()->last_sync_error, "Token decryption failed");
   ASSERT_EQ(accounts().reseal({{"u", relinked.token_version, "a3", "r3"}}, kWho).value(),
             std::vector<bool>{true});
-  AccountRecord imported;
-  imported.user_id = "v";
-  imported.audible_user_id = "listener-v";
-  imported.access_token = "gAAAAA-va";
-  imported.refresh_token = "gAAAAA-vr";
-  imported.connected_at = 10;
+  const AccountRecord imported{.user_id = "v",
+                               .audible_user_id = "listener-v",
+                               .access_token = "gAAAAA-va",
+                               .refresh_token = "gAAAAA-vr",
+                               .connected_at = 10};
   EXPECT_EQ(accounts().import(imported, {"cli:import-mongo", "i", "line 7"}).value(),
             ImportOutcome::kInserted);
   EXPECT_EQ(accounts().import(imported, kWho).value(), ImportOutcome::kUnchanged);
@@ -586,9 +585,7 @@ TEST_P(StoreContract, OperationsThatChangeNothingWriteNoEvent) {
 TEST_P(StoreContract, AnEventThatCannotBeWrittenUndoesItsChange) {
   const auto account = connect("u");
   fail_every("INSERT ON audit_events");
-  AccountRecord other;
-  other.user_id = "w";
-  other.audible_user_id = "listener-w";
+  const AccountRecord other{.user_id = "w", .audible_user_id = "listener-w"};
   EXPECT_FALSE(accounts().connect(other, kWho));
   EXPECT_FALSE(accounts().find("w").value());
   EXPECT_FALSE(accounts().update_tokens("u", account.token_version, "a2", "r2", 200, kWho));
