@@ -82,12 +82,6 @@ std::expected<std::optional<std::string>, StoreError> run_returning(SqliteStatem
   return audible_user_id;
 }
 
-// The operation's audit event, in the caller's open transaction.
-std::expected<void, StoreError> audit(sqlite3* db, std::string_view event, std::string_view user_id,
-                                      std::string_view audible_user_id, const AuditContext& who) {
-  return insert_audit_event(db, audit_event_now(event, user_id, audible_user_id, who));
-}
-
 // Ends a transaction body that wrote `event` when `touched`: the event and the result.
 template <typename T>
 std::expected<T, StoreError> with_event(sqlite3* db, std::string_view event,
@@ -95,9 +89,8 @@ std::expected<T, StoreError> with_event(sqlite3* db, std::string_view event,
                                         const std::optional<std::string>& touched,
                                         const AuditContext& who, T result) {
   if (touched) {
-    if (auto done = audit(db, event, user_id, *touched, who); !done) {
-      return std::unexpected(done.error());
-    }
+    auto done = insert_audit_event(db, audit_event_now(event, user_id, *touched, who));
+    if (!done) return std::unexpected(done.error());
   }
   return result;
 }
