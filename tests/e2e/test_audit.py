@@ -190,7 +190,9 @@ class Trail(unittest.TestCase):
         admin = mint("auditor", role="admin")
         for query in ("limit=0", "limit=501", "limit=x", "since=yesterday", "before=0", "before=-3"):
             resp = request("GET", self.stack.service.base + ADMIN + "?" + query, token=admin)
-            self.assertEqual((resp.status, resp.json()), (422, {"detail": "invalid_parameters"}), query)
+            # The body's shape is the 422 of the rest of the API (FastAPI's, once issue 8 lands).
+            self.assertEqual(resp.status, 422, query)
+            self.assertIn("detail", resp.json())
         self.assertEqual(request("GET", self.stack.service.base + ADMIN + "?limit=500", token=admin).status, 200)
 
     def test_7_the_audit_command(self):
