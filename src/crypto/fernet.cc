@@ -115,7 +115,7 @@ std::expected<FernetTokenBytes, FernetError> parse_fernet_token(std::string_view
 
 std::expected<std::string, FernetError> Fernet::encrypt(std::string_view plaintext) const {
   std::array<std::uint8_t, 16> iv;
-  fill_random_buffered(iv);
+  fill_random(iv);
   return encrypt_at(plaintext, static_cast<std::uint64_t>(unix_now()), iv);
 }
 

@@ -1,5 +1,6 @@
 #include "crypto/random.h"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <pthread.h>
 
@@ -21,30 +22,34 @@ struct RandomBuffer {
   std::array<std::uint8_t, 4096> bytes;
   std::size_t used = bytes.size();
   std::uint64_t fork_generation = 0;
+  ~RandomBuffer() { OPENSSL_cleanse(bytes.data(), bytes.size()); }
 };
 
-}  // namespace
-
-void fill_random(std::span<std::uint8_t> out) {
+// Straight from the generator, for large requests and buffer refills.
+void fill_from_generator(std::span<std::uint8_t> out) {
   if (out.size() > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
       RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) {
     throw std::runtime_error("CSPRNG failure");
   }
 }
 
-void fill_random_buffered(std::span<std::uint8_t> out) {
+}  // namespace
+
+void fill_random(std::span<std::uint8_t> out) {
+  constexpr std::size_t kLargestBuffered = 256;
   [[maybe_unused]] static const int registered =
       pthread_atfork(nullptr, nullptr, after_fork_in_child);
   thread_local RandomBuffer buffer;
-  if (out.size() > buffer.bytes.size()) return fill_random(out);
+  if (out.size() > kLargestBuffered) return fill_from_generator(out);
   const std::uint64_t generation = g_fork_generation.load(std::memory_order_relaxed);
   if (buffer.fork_generation != generation || buffer.bytes.size() - buffer.used < out.size()) {
-    fill_random(buffer.bytes);
+    fill_from_generator(buffer.bytes);
     buffer.used = 0;
     buffer.fork_generation = generation;
   }
-  std::copy_n(buffer.bytes.begin() + static_cast<std::ptrdiff_t>(buffer.used), out.size(),
-              out.begin());
+  std::uint8_t* const next = buffer.bytes.data() + buffer.used;
+  std::copy_n(next, out.size(), out.begin());
+  OPENSSL_cleanse(next, out.size());
   buffer.used += out.size();
 }
 

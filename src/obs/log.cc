@@ -2,12 +2,13 @@
 
 #include <unistd.h>
 
+#include <array>
 #include <atomic>
-#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 
 #include "obs/log_sink.h"
+#include "util/json_text.h"
 
 namespace ac::log {
 namespace {
@@ -29,18 +30,27 @@ std::string_view level_name(Level level) {
   return "INFO";
 }
 
-std::string utc_timestamp() {
+// RFC 3339, UTC, milliseconds. The text up to the seconds is made once per second per thread.
+void append_timestamp(std::string& out) {
+  thread_local std::time_t cached_second = -1;
+  thread_local std::array<char, 24> cached_text{};
   const auto now = std::chrono::system_clock::now();
-  const auto seconds = std::chrono::system_clock::to_time_t(now);
   const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(millis));
-  return buffer;
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  const std::time_t second = static_cast<std::time_t>(millis / 1000);
+  if (second != cached_second) {
+    std::tm tm{};
+    gmtime_r(&second, &tm);
+    std::strftime(cached_text.data(), cached_text.size(), "%Y-%m-%dT%H:%M:%S", &tm);
+    cached_second = second;
+  }
+  out += cached_text.data();
+  const auto fraction = static_cast<int>(millis % 1000);
+  out.push_back('.');
+  out.push_back(static_cast<char>('0' + fraction / 100));
+  out.push_back(static_cast<char>('0' + fraction / 10 % 10));
+  out.push_back(static_cast<char>('0' + fraction % 10));
+  out.push_back('Z');
 }
 
 // Made on first use and never destroyed, so that static destructors may still log; drained and
@@ -66,16 +76,27 @@ void set_level(std::string_view level) {
 bool enabled(Level level) { return level >= g_level.load(std::memory_order_relaxed); }
 
 std::string format_line(Level level, std::string_view msg, std::initializer_list<Field> fields) {
-  nlohmann::ordered_json line = {{"timestamp", utc_timestamp()},
-                                 {"severity", level_name(level)},
-                                 {"message", msg},
-                                 {"service", "audible"}};
-  if (!t_request_id.empty()) line["request_id"] = t_request_id;
-  for (const auto& [key, value] : fields) line[std::string(key)] = nlohmann::ordered_json(value);
-  // Replacement keeps a line with odd bytes in it a valid JSON line rather than an exception.
-  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  text.push_back('\n');
-  return text;
+  std::string line;
+  line.reserve(192 + msg.size());
+  line += R"({"timestamp":")";
+  append_timestamp(line);
+  line += R"(","severity":")";
+  line += level_name(level);
+  line += R"(","message":)";
+  append_json_string(line, msg);
+  line += R"(,"service":"audible")";
+  if (!t_request_id.empty()) {
+    line += R"(,"request_id":)";
+    append_json_string(line, t_request_id);
+  }
+  for (const auto& [key, value] : fields) {
+    line.push_back(',');
+    append_json_string(line, key);
+    line.push_back(':');
+    append_json_value(line, value);
+  }
+  line += "}\n";
+  return line;
 }
 
 void write(Level level, std::string_view msg, std::initializer_list<Field> fields) {
