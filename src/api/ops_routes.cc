@@ -30,7 +30,7 @@ std::vector<Route> ops_routes(const ReadinessProbe& probe) {
        .blocking = false,
        .handler =
            [](RouteRequest&) {
-             return json_response(200, {{"status", "ok"}});
+             return json_strings_response(200, {{"status", "ok"}});
            }},
       {.method = "GET",
        .pattern = "/ready",

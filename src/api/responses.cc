@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include "util/json_text.h"
+
 namespace ac {
 
 HttpResponse store_error_response(const StoreError& error) {
@@ -15,25 +17,6 @@ HttpResponse json_response(int status, const nlohmann::json& body) {
   response.headers.emplace_back("Content-Type", "application/json");
   response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return response;
-}
-
-void append_json_string(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out.push_back('\\');
-      out.push_back(c);
-    } else if (byte < 0x20) {
-      out += "\\u00";
-      out.push_back(kHex[byte >> 4]);
-      out.push_back(kHex[byte & 15]);
-    } else {
-      out.push_back(c);
-    }
-  }
-  out.push_back('"');
 }
 
 HttpResponse json_strings_response(
@@ -56,7 +39,7 @@ HttpResponse json_strings_response(
 }
 
 HttpResponse error_response(int status, std::string_view detail) {
-  return json_response(status, {{"detail", detail}});
+  return json_strings_response(status, {{"detail", detail}});
 }
 
 nlohmann::json iso8601(std::optional<std::int64_t> unix_seconds) {

@@ -16,10 +16,6 @@ HttpResponse json_response(int status, const nlohmann::json& body);
 HttpResponse json_strings_response(
     int status, std::initializer_list<std::pair<std::string_view, std::string_view>> members);
 
-// Appends `text` as a JSON string: quotes, backslashes and control characters escaped; other
-// bytes as they are (valid UTF-8 stays valid).
-void append_json_string(std::string& out, std::string_view text);
-
 // {"detail": "<code>"}, the only shape an error takes.
 HttpResponse error_response(int status, std::string_view detail);
 

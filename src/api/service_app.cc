@@ -22,18 +22,19 @@ constexpr int kLoggedRefusalsPerMinute = 5;
 std::string request_id_for(const HttpRequest& request) {
   if (const auto given = request.header("x-request-id")) {
     const bool sane = !given->empty() && given->size() <= 128 &&
-                      std::all_of(given->begin(), given->end(), [](unsigned char c) {
-                        return std::isalnum(c) || c == '-' || c == '_' || c == '.';
+                      std::all_of(given->begin(), given->end(), [](char c) {
+                        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                               (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
                       });
     if (sane) return std::string(*given);
   }
   std::array<std::uint8_t, 16> bytes;
   fill_random(bytes);
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string id;
-  for (const auto b : bytes) {
-    id.push_back(kHex[b >> 4]);
-    id.push_back(kHex[b & 15]);
+  std::string id(2 * bytes.size(), '0');
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    id[2 * i] = kHex[bytes[i] >> 4];
+    id[2 * i + 1] = kHex[bytes[i] & 15];
   }
   return id;
 }
@@ -276,13 +277,22 @@ HttpResponse ServiceApp::refuse_credentials(const std::string& client, std::stri
 }
 
 void ServiceApp::finish(HttpResponse& response, std::string_view request_id) const {
-  response.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains; preload");
-  response.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
-  response.set_header("X-Content-Type-Options", "nosniff");
-  response.set_header("X-Frame-Options", "DENY");
-  response.set_header("Referrer-Policy", "strict-origin-when-cross-origin");
-  response.set_header("X-XSS-Protection", "0");
-  response.set_header("Cache-Control", "no-store");
+  // The contract's security headers, serialized once; a response that brings its own
+  // Content-Security-Policy keeps it.
+  static constexpr std::string_view kSecurityHeaders =
+      "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n"
+      "Strict-Transport-Security: max-age=31536000; includeSubDomains; preload\r\n"
+      "X-Content-Type-Options: nosniff\r\n"
+      "X-Frame-Options: DENY\r\n"
+      "Referrer-Policy: strict-origin-when-cross-origin\r\n"
+      "X-XSS-Protection: 0\r\n"
+      "Cache-Control: no-store\r\n";
+  static constexpr std::string_view kWithoutCsp =
+      kSecurityHeaders.substr(kSecurityHeaders.find("\r\n") + 2);
+  const bool own_csp =
+      std::any_of(response.headers.begin(), response.headers.end(),
+                  [](const auto& header) { return header.first == "Content-Security-Policy"; });
+  response.preset_headers = own_csp ? kWithoutCsp : kSecurityHeaders;
   response.set_header("X-Request-ID", std::string(request_id));
 }
 

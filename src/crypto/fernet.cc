@@ -124,7 +124,10 @@ std::expected<std::string, FernetError> Fernet::encrypt_at(
     std::span<const std::uint8_t, 16> iv) const {
   if (plaintext.size() > kMaxFernetInput) return std::unexpected(FernetError::kTooLarge);
   const std::size_t padded = (plaintext.size() / kBlockSize + 1) * kBlockSize;
-  std::vector<std::uint8_t> out(kHeaderSize + padded + kMacSize);
+  // The raw token is only ciphertext and public fields, so a per-thread buffer may keep it: the
+  // one allocation left is the text returned.
+  thread_local std::vector<std::uint8_t> out;
+  out.resize(kHeaderSize + padded + kMacSize);
   out[0] = kVersion;
   for (int i = 0; i < 8; ++i) out[1 + i] = static_cast<std::uint8_t>(timestamp >> (56 - 8 * i));
   std::copy(iv.begin(), iv.end(), out.begin() + 9);

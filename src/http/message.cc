@@ -32,6 +32,15 @@ std::optional<std::string_view> HttpResponse::header(std::string_view name) cons
   for (const auto& [existing, value] : headers) {
     if (same_name(existing, name)) return value;
   }
+  for (std::string_view rest = preset_headers; !rest.empty();) {
+    const auto end = rest.find("\r\n");
+    const std::string_view line = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 2);
+    const auto colon = line.find(": ");
+    if (colon != std::string_view::npos && same_name(line.substr(0, colon), name)) {
+      return line.substr(colon + 2);
+    }
+  }
   return std::nullopt;
 }
 

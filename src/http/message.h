@@ -28,11 +28,16 @@ struct HttpResponse {
   int status = 200;
   HeaderList headers;
   std::string body;
+  // Header lines written after `headers` as they are ("Name: value\r\n" each): constant blocks,
+  // such as the security headers, serialized once instead of per response. It must point at
+  // storage that outlives the response; set_header does not see into it.
+  std::string_view preset_headers;
   // Close the connection without answering: only the sandbox's "dropped connection" fault.
   bool close_without_answer = false;
 
-  // Replaces any header of that name (compared without case).
+  // Replaces any header of that name (compared without case) in `headers`.
   void set_header(std::string_view name, std::string value);
+  // A header's value from `headers`, else from the preset block.
   std::optional<std::string_view> header(std::string_view name) const;
 };
 

@@ -12,6 +12,7 @@
 
 #include "http/connection_registry.h"
 #include "http/header_check.h"
+#include "http/response_head.h"
 #include "obs/log.h"
 
 namespace ac {
@@ -138,14 +139,12 @@ struct HttpServer::Impl {
                  {{"header", *unsafe}, {"status", response.status}});
       response = app.refuse(500, "internal_error");
     }
-    http::response<http::string_body> message{static_cast<http::status>(response.status), version};
-    for (auto& [name, value] : response.headers) message.set(name, value);
-    message.body() = std::move(response.body);
-    message.keep_alive(keep_alive);
-    message.prepare_payload();
+    const std::string head = response_head(response, version, keep_alive);
     beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
     beast::error_code ec;
-    co_await http::async_write(stream, message, asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(
+        stream, std::array<asio::const_buffer, 2>{asio::buffer(head), asio::buffer(response.body)},
+        asio::redirect_error(asio::use_awaitable, ec));
     co_return !ec;
   }
 

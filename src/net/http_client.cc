@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <array>
 #include <chrono>
 #include <mutex>
 
@@ -160,29 +161,52 @@ std::expected<OutboundResponse, TransportFailure> HttpClient::send(const Outboun
   return response;
 }
 
-std::string form_encode(std::string_view value) {
+namespace {
+
+// RFC 3986's unreserved characters, the only ones form encoding leaves as they are.
+constexpr std::array<bool, 256> make_unreserved_table() {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '-' || c == '.' || c == '_' || c == '~';
+  }
+  return table;
+}
+
+constexpr auto kUnreserved = make_unreserved_table();
+
+void append_form_encoded(std::string& out, std::string_view value) {
   static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(value.size() * 3);
-  for (const unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out.push_back(static_cast<char>(c));
+  for (const char ch : value) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (kUnreserved[c]) {
+      out.push_back(ch);
     } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
+      const char escaped[] = {'%', kHex[c >> 4], kHex[c & 15]};
+      out.append(escaped, 3);
     }
   }
+}
+
+}  // namespace
+
+std::string form_encode(std::string_view value) {
+  std::string out;
+  out.reserve(value.size() * 3);
+  append_form_encoded(out, value);
   return out;
 }
 
 std::string form_body(const std::vector<std::pair<std::string_view, std::string_view>>& fields) {
+  std::size_t size = 0;
+  for (const auto& [name, value] : fields) size += name.size() + value.size() + 2;
   std::string body;
+  body.reserve(size + size / 4);
   for (const auto& [name, value] : fields) {
     if (!body.empty()) body.push_back('&');
-    body += form_encode(name);
+    append_form_encoded(body, name);
     body.push_back('=');
-    body += form_encode(value);
+    append_form_encoded(body, value);
   }
   return body;
 }

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "obs/log_sink.h"
+#include "util/json_text.h"
 #include "util/time_text.h"
 
 namespace ac::log {
@@ -28,10 +29,25 @@ std::string_view level_name(Level level) {
   return "INFO";
 }
 
-std::string utc_timestamp() {
-  return rfc3339_ms(std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count());
+// RFC 3339, UTC, milliseconds. The text up to the seconds is made once per second per thread.
+void append_timestamp(std::string& out) {
+  constexpr std::size_t kUpToSeconds = 19;  // "2026-11-27T18:12:06"
+  thread_local std::int64_t cached_second = -1;
+  thread_local std::string cached_text;
+  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  if (millis / 1000 != cached_second) {
+    cached_second = millis / 1000;
+    cached_text = rfc3339_ms(cached_second * 1000).substr(0, kUpToSeconds);
+  }
+  out += cached_text;
+  const auto fraction = static_cast<int>(millis % 1000);
+  out.push_back('.');
+  out.push_back(static_cast<char>('0' + fraction / 100));
+  out.push_back(static_cast<char>('0' + fraction / 10 % 10));
+  out.push_back(static_cast<char>('0' + fraction % 10));
+  out.push_back('Z');
 }
 
 // Made on first use and never destroyed, so that static destructors may still log; drained and
@@ -57,16 +73,27 @@ void set_level(std::string_view level) {
 bool enabled(Level level) { return level >= g_level.load(std::memory_order_relaxed); }
 
 std::string format_line(Level level, std::string_view msg, std::initializer_list<Field> fields) {
-  nlohmann::ordered_json line = {{"timestamp", utc_timestamp()},
-                                 {"severity", level_name(level)},
-                                 {"message", msg},
-                                 {"service", "audible"}};
-  if (!t_request_id.empty()) line["request_id"] = t_request_id;
-  for (const auto& [key, value] : fields) line[std::string(key)] = nlohmann::ordered_json(value);
-  // Replacement keeps a line with odd bytes in it a valid JSON line rather than an exception.
-  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  text.push_back('\n');
-  return text;
+  std::string line;
+  line.reserve(192 + msg.size());
+  line += R"({"timestamp":")";
+  append_timestamp(line);
+  line += R"(","severity":")";
+  line += level_name(level);
+  line += R"(","message":)";
+  append_json_string(line, msg);
+  line += R"(,"service":"audible")";
+  if (!t_request_id.empty()) {
+    line += R"(,"request_id":)";
+    append_json_string(line, t_request_id);
+  }
+  for (const auto& [key, value] : fields) {
+    line.push_back(',');
+    append_json_string(line, key);
+    line.push_back(':');
+    append_json_value(line, value);
+  }
+  line += "}\n";
+  return line;
 }
 
 void write(Level level, std::string_view msg, std::initializer_list<Field> fields) {

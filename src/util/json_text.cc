@@ -1,0 +1,130 @@
+#include "util/json_text.h"
+
+#include <array>
+#include <charconv>
+#include <cmath>
+
+namespace ac {
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+
+// Bytes written as they are: printable ASCII but the quote and the backslash.
+constexpr std::array<bool, 256> make_plain_table() {
+  std::array<bool, 256> table{};
+  for (int c = 0x20; c < 0x80; ++c) table[c] = c != '"' && c != '\\';
+  return table;
+}
+
+constexpr auto kPlain = make_plain_table();
+
+// How a byte >= 0x80 at text[0] starts: a well-formed UTF-8 sequence of `length` bytes, or an
+// ill-formed one whose maximal subpart (the lead and the continuation bytes that still fitted) is
+// `length` bytes long and becomes one U+FFFD, as Unicode recommends and nlohmann does.
+struct Utf8Sequence {
+  std::size_t length;
+  bool well_formed;
+};
+
+Utf8Sequence utf8_sequence(std::string_view text) {
+  const auto lead = static_cast<unsigned char>(text[0]);
+  std::size_t needed = 0;
+  unsigned char low = 0x80;  // the second byte's range; later ones are always 80..BF
+  unsigned char high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    needed = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    needed = 3;
+    if (lead == 0xE0) low = 0xA0;   // no overlong forms
+    if (lead == 0xED) high = 0x9F;  // no surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    needed = 4;
+    if (lead == 0xF0) low = 0x90;
+    if (lead == 0xF4) high = 0x8F;  // nothing above U+10FFFF
+  } else {
+    return {1, false};
+  }
+  std::size_t length = 1;
+  while (length < needed && length < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[length]);
+    if (byte < (length == 1 ? low : 0x80) || byte > (length == 1 ? high : 0xBF)) break;
+    ++length;
+  }
+  return {length, length == needed};
+}
+
+template <typename Number>
+void append_number(std::string& out, Number number) {
+  std::array<char, 32> buffer;
+  const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), number);
+  out.append(buffer.data(), result.ptr);
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  std::size_t i = 0;
+  while (i < text.size()) {
+    std::size_t run = i;
+    while (run < text.size() && kPlain[static_cast<unsigned char>(text[run])]) ++run;
+    out.append(text.data() + i, run - i);
+    i = run;
+    if (i == text.size()) break;
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(c));
+      ++i;
+    } else if (c < 0x20) {
+      out += "\\u00";
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+      ++i;
+    } else {
+      const auto sequence = utf8_sequence(text.substr(i));
+      if (sequence.well_formed) {
+        out.append(text.data() + i, sequence.length);
+      } else {
+        out += kReplacement;
+      }
+      i += sequence.length;
+    }
+  }
+  out.push_back('"');
+}
+
+void append_json_value(std::string& out, const nlohmann::json& value) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::string:
+      append_json_string(out, value.get_ref<const std::string&>());
+      return;
+    case nlohmann::json::value_t::number_integer:
+      append_number(out, value.get<std::int64_t>());
+      return;
+    case nlohmann::json::value_t::number_unsigned:
+      append_number(out, value.get<std::uint64_t>());
+      return;
+    case nlohmann::json::value_t::number_float: {
+      const double number = value.get<double>();
+      if (std::isfinite(number)) {
+        append_number(out, number);
+      } else {
+        out += "null";
+      }
+      return;
+    }
+    case nlohmann::json::value_t::boolean:
+      out += value.get<bool>() ? "true" : "false";
+      return;
+    case nlohmann::json::value_t::null:
+      out += "null";
+      return;
+    default:
+      out += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
+  }
+}
+
+}  // namespace ac

@@ -1,0 +1,63 @@
+#include "util/json_text.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace ac {
+namespace {
+
+std::string as_json_string(std::string_view text) {
+  std::string out;
+  append_json_string(out, text);
+  return out;
+}
+
+TEST(JsonText, EscapesQuotesBackslashesAndControlCharacters) {
+  EXPECT_EQ(as_json_string("a\"b\\c\n\x01 d"), R"("a\"b\\c\u000a\u0001 d")");
+}
+
+TEST(JsonText, KeepsValidUtf8AsItIs) { EXPECT_EQ(as_json_string("é – 日本 🎧"), "\"é – 日本 🎧\""); }
+
+TEST(JsonText, ReplacesIllFormedUtf8AsNlohmannDoes) {
+  // A lone continuation byte, a truncated sequence, an overlong '/', a surrogate, above U+10FFFF.
+  EXPECT_EQ(as_json_string("a\x80z"), "\"a\xEF\xBF\xBDz\"");
+  EXPECT_EQ(as_json_string("\xE6\x97"), "\"\xEF\xBF\xBD\"");
+  EXPECT_EQ(as_json_string("\xC0\xAF"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  EXPECT_EQ(as_json_string("\xED\xA0\x80"), "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  EXPECT_EQ(as_json_string("\xF4\x90\x80\x80"),
+            "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
+}
+
+// Whatever the bytes, the output parses, and valid input comes back unchanged.
+TEST(JsonText, AnyBytesMakeValidJson) {
+  std::mt19937 random(7);
+  for (int round = 0; round < 20'000; ++round) {
+    std::string text(random() % 12, '\0');
+    for (auto& c : text) c = static_cast<char>(random() % 256);
+    const auto parsed = nlohmann::json::parse(as_json_string(text), nullptr, false);
+    ASSERT_FALSE(parsed.is_discarded()) << round;
+    const auto reference =
+        nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    EXPECT_EQ(parsed.dump(), nlohmann::json::parse(reference).dump()) << round;
+  }
+}
+
+TEST(JsonText, WritesScalarsDirectlyAndNonFiniteNumbersAsNull) {
+  const auto as_json = [](const nlohmann::json& value) {
+    std::string out;
+    append_json_value(out, value);
+    return out;
+  };
+  EXPECT_EQ(as_json(-42), "-42");
+  EXPECT_EQ(as_json(18446744073709551615ull), "18446744073709551615");
+  EXPECT_EQ(as_json(0.125), "0.125");
+  EXPECT_EQ(nlohmann::json::parse(as_json(1.0 / 3)).get<double>(), 1.0 / 3);
+  EXPECT_EQ(as_json(std::nan("")), "null");
+  EXPECT_EQ(as_json(true), "true");
+  EXPECT_EQ(as_json(nullptr), "null");
+  EXPECT_EQ(as_json(nlohmann::json{{"a", 1}}), R"({"a":1})");
+}
+
+}  // namespace
+}  // namespace ac
