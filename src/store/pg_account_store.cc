@@ -240,7 +240,7 @@ std::expected<std::vector<bool>, StoreError> PgAccountStore::reseal(
   PgConnection& conn = **lease;
   auto written = pg_transaction<std::vector<bool>>(
       conn, [&]() -> std::expected<std::vector<bool>, StoreError> {
-        std::vector<bool> written;
+        std::vector<bool> changed;
         for (const auto& entry : batch) {
           auto touched = returned_audible_user_id(conn.exec(
               "UPDATE accounts SET access_token = $1, refresh_token = $2, version = version + 1 "
@@ -254,9 +254,9 @@ std::expected<std::vector<bool>, StoreError> PgAccountStore::reseal(
           auto noted = with_event(conn, audit_event::kReencrypted, entry.user_id, *touched, who,
                                   touched->has_value());
           if (!noted) return std::unexpected(noted.error());
-          written.push_back(*noted);
+          changed.push_back(*noted);
         }
-        return written;
+        return changed;
       });
   if (written) count_audit_event(audit_event::kReencrypted, std::ranges::count(*written, true));
   return written;

@@ -250,7 +250,7 @@ std::expected<std::vector<bool>, StoreError> SqliteAccountStore::reseal(
                                "UPDATE accounts SET access_token = ?, refresh_token = ?, "
                                "version = version + 1 WHERE user_id = ? AND token_version = ? "
                                "RETURNING audible_user_id");
-        std::vector<bool> written;
+        std::vector<bool> changed;
         for (const auto& entry : batch) {
           update.reset();
           update.bind(1, entry.access_token)
@@ -262,9 +262,9 @@ std::expected<std::vector<bool>, StoreError> SqliteAccountStore::reseal(
           auto noted = with_event(db, audit_event::kReencrypted, entry.user_id, *touched, who,
                                   touched->has_value());
           if (!noted) return std::unexpected(noted.error());
-          written.push_back(*noted);
+          changed.push_back(*noted);
         }
-        return written;
+        return changed;
       });
   if (written) count_audit_event(audit_event::kReencrypted, std::ranges::count(*written, true));
   return written;
