@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "api/docs_routes.h"
 #include "api/ops_routes.h"
 #include "api/responses.h"
 #include "crypto/fernet.h"
@@ -71,6 +72,7 @@ ServiceApp::ServiceApp(const Settings& settings, Authenticator& authenticator, R
     : settings_(settings),
       authenticator_(authenticator),
       limiter_(limiter),
+      cors_(settings.cors_origins),
       auth_failures_(settings.auth_failures_per_minute),
       provider_calls_(settings.provider_calls_per_user),
       routes_(std::move(routes)) {
@@ -83,6 +85,9 @@ ServiceApp::ServiceApp(const Settings& settings, Authenticator& authenticator, R
     // The table is fixed from here on, so the document is made once.
     routes_.back().handler = [document = json_response(200, openapi_document(routes_))](
                                  RouteRequest&) { return document; };
+    // Added after the document is made: FastAPI leaves its doc pages out of it too.
+    auto docs = docs_routes(settings.docs_assets_url);
+    routes_.insert(routes_.end(), docs.begin(), docs.end());
   }
   for (const auto& route : routes_) route_segments_.push_back(split_path(route.pattern));
 }
@@ -214,7 +219,10 @@ HttpResponse ServiceApp::handle(HttpRequest& request) {
   auto found = match(request);
   std::string user_id;
   HttpResponse response;
-  if (found.route == nullptr) {
+  const bool preflight = cors_.enabled() && CorsPolicy::is_preflight(request);
+  if (preflight) {
+    response = cors_.preflight(request);
+  } else if (found.route == nullptr) {
     response = found.path_known ? error_response(405, "method_not_allowed")
                                 : error_response(404, "not_found");
   } else {
@@ -226,8 +234,11 @@ HttpResponse ServiceApp::handle(HttpRequest& request) {
     }
   }
   finish(response, request_id);
+  if (cors_.enabled()) cors_.decorate(request, response);
 
-  const std::string route = found.route ? std::string(found.route->pattern) : "unmatched";
+  const std::string route = preflight     ? "cors_preflight"
+                            : found.route ? std::string(found.route->pattern)
+                                          : "unmatched";
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   auto& m = metrics::registry();
@@ -277,7 +288,10 @@ HttpResponse ServiceApp::refuse_credentials(const std::string& client, std::stri
 
 void ServiceApp::finish(HttpResponse& response, std::string_view request_id) const {
   response.set_header("Strict-Transport-Security", "max-age=31536000; includeSubDomains; preload");
-  response.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  // A page that must load scripts (/docs, /redoc) brings its own, relaxed for those alone.
+  if (!response.header("Content-Security-Policy")) {
+    response.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  }
   response.set_header("X-Content-Type-Options", "nosniff");
   response.set_header("X-Frame-Options", "DENY");
   response.set_header("Referrer-Policy", "strict-origin-when-cross-origin");
