@@ -1,0 +1,57 @@
+// One headless Chromium session (Debian's, driven by playwright-core): the platform's frontend page
+// links an account through the sandbox's consent page, then /docs lists the operations. Prints
+// what the pages ended with as one JSON object; browser_test.py judges it.
+//   node browser_test.mjs CHROMIUM FRONTEND_URL DOCS_URL
+import { chromium } from "playwright-core";
+
+const [chromiumPath, frontendUrl, docsUrl] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  headless: true,
+  args: ["--no-sandbox"],  // as root in a container, Chromium's own sandbox cannot start
+});
+const result = {};
+try {
+  const page = await browser.newPage();
+  // Every Content-Security-Policy refusal on any page, as the page itself sees it.
+  await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener("securitypolicyviolation", (e) => {
+      window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  const consoleErrors = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") consoleErrors.push(`${message.text()} (${message.location().url})`);
+  });
+
+  await page.goto(frontendUrl);
+  await page.getByRole("button", { name: "Approve" }).click({ timeout: 10000 });
+  await page.waitForFunction(
+    () => /^(linked|failed)/.test(document.getElementById("status")?.textContent ?? ""),
+    null, { timeout: 15000 });
+  result.frontend = await page.evaluate(() => ({
+    origin: window.location.origin,
+    status: document.getElementById("status").textContent,
+    error: document.getElementById("error").textContent,
+    connected: document.getElementById("connected").textContent,
+    library: [...document.querySelectorAll("#library li")].map((li) => li.textContent),
+    csp: window.__csp,
+  }));
+
+  await page.goto(docsUrl);
+  await page.waitForSelector(".opblock-summary-path", { timeout: 15000 });
+  result.docs = await page.evaluate(() => ({
+    title: document.title,
+    operations: [...document.querySelectorAll(".opblock-summary")].map((summary) =>
+      `${summary.querySelector(".opblock-summary-method")?.textContent} ` +
+      `${summary.querySelector(".opblock-summary-path")?.getAttribute("data-path")}`),
+    csp: window.__csp,
+  }));
+  result.console_errors = consoleErrors;
+} catch (error) {
+  result.exception = String(error.stack ?? error);
+} finally {
+  await browser.close();
+}
+console.log(JSON.stringify(result));
