@@ -3,6 +3,7 @@
 #include "config/url.h"
 #include "crypto/base64url.h"
 #include "crypto/sha256.h"
+#include "util/text.h"
 
 namespace ac {
 namespace {
@@ -22,37 +23,9 @@ AssetDirs asset_dirs(std::string_view assets_url) {
   AssetDirs dirs = assets_url.empty()
                        ? AssetDirs{base + "/swagger-ui-dist@5", base + "/redoc@2", ""}
                        : AssetDirs{base + "/swagger-ui-dist", base + "/redoc", ""};
-  const auto url = parse_http_url(base);  // checked by load_settings
-  const bool ipv6 = url && url->host.find(':') != std::string::npos;
-  if (url) {
-    dirs.origin = url->scheme + "://" + (ipv6 ? "[" + url->host + "]" : url->host) +
-                  (url->port.empty() ? "" : ":" + url->port);
-  }
+  // DOCS_ASSETS_URL was checked by load_settings; the CDN's is fixed.
+  if (const auto url = parse_http_url(base)) dirs.origin = url_origin(*url);
   return dirs;
-}
-
-// For a double-quoted attribute value.
-std::string escape_attribute(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 // CSP source expression of an inline script: 'sha256-<standard base64 of its digest>'.
@@ -90,7 +63,7 @@ HttpResponse swagger_ui_page(const AssetDirs& dirs) {
                              "        SwaggerUIBundle.SwaggerUIStandalonePreset\n"
                              "        ],\n"
                              "    })\n";
-  const std::string dir = escape_attribute(dirs.swagger_ui);
+  const std::string dir = html_escape(dirs.swagger_ui);
   std::string html =
       "<!DOCTYPE html>\n<html>\n<head>\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1.0\">\n"
@@ -117,7 +90,7 @@ HttpResponse redoc_page(const AssetDirs& dirs) {
       "<style>\nbody {\n  margin: 0;\n  padding: 0;\n}\n</style>\n</head>\n<body>\n"
       "<noscript>\nReDoc requires Javascript to function. Please enable it to browse the "
       "documentation.\n</noscript>\n<redoc spec-url=\"" +
-      std::string(kOpenApiUrl) + "\"></redoc>\n<script src=\"" + escape_attribute(dirs.redoc) +
+      std::string(kOpenApiUrl) + "\"></redoc>\n<script src=\"" + html_escape(dirs.redoc) +
       "/bundles/redoc.standalone.js\"> </script>\n</body>\n</html>\n";
   return html_page(std::move(html), "default-src 'none'; script-src " + dirs.origin +
                                         "; style-src " + dirs.origin +

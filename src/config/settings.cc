@@ -247,12 +247,7 @@ std::string cors_origin(std::string entry) {
     throw SettingError{"BACKEND_CORS_ORIGINS: \"" + entry +
                        "\" is not an origin (scheme://host[:port], without a path)"};
   }
-  const bool default_port = (url->scheme == "http" && url->port == "80") ||
-                            (url->scheme == "https" && url->port == "443");
-  const bool ipv6 = url->host.find(':') != std::string::npos;
-  std::string origin = url->scheme + "://" + (ipv6 ? "[" + url->host + "]" : url->host);
-  if (!url->port.empty() && !default_port) origin += ":" + url->port;
-  return origin;
+  return url_origin(*url);
 }
 
 // The platform's forms: a JSON list of strings, or origins separated by commas.
