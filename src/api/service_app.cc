@@ -269,6 +269,14 @@ HttpResponse ServiceApp::refuse(int status, std::string_view detail) {
   return response;
 }
 
+HttpResponse ServiceApp::refuse_read(const HttpRequest& partial, int status,
+                                     std::string_view detail) {
+  HttpResponse response = refuse(status, detail);
+  // A frontend that posts too much can read the 413 instead of a bare CORS failure.
+  if (cors_.enabled()) cors_.decorate(partial, response);
+  return response;
+}
+
 HttpResponse ServiceApp::refuse_credentials(const std::string& client, std::string_view reason) {
   const int failures = auth_failures_.record(client, unix_now());
   if (failures <= kLoggedRefusalsPerMinute) {

@@ -37,6 +37,8 @@ class ServiceApp final : public HttpApp {
   bool calls_provider(const HttpRequest& request) const override;
   HttpResponse handle(HttpRequest& request) override;
   HttpResponse refuse(int status, std::string_view detail) override;
+  HttpResponse refuse_read(const HttpRequest& partial, int status,
+                           std::string_view detail) override;
 
   const std::vector<Route>& routes() const { return routes_; }
 

@@ -77,6 +77,14 @@ class CorsAsJsonList(unittest.TestCase):
         self.assertAllowed(limited[-1], APP)
         self.assertTrue(limited[-1].headers["Retry-After"])
 
+    def test_a_body_too_large_is_readable_by_the_frontend(self):
+        reply = raw_http(self.stack.service.port, (
+            f"POST {API}/oauth/callback HTTP/1.1\r\nHost: x\r\nOrigin: {APP}\r\n"
+            "Content-Length: 10000000\r\n\r\n").encode())
+        self.assertTrue(reply.startswith("HTTP/1.1 413"), reply)
+        self.assertIn(f"Access-Control-Allow-Origin: {APP}\r\n", reply)
+        self.assertIn("Access-Control-Allow-Credentials: true\r\n", reply)
+
     def test_unlisted_origin_gets_no_cors_headers(self):
         resp = self.stack.api("GET", "/connected", token=mint("cors-other"), headers={"Origin": EVIL})
         self.assertEqual(resp.status, 200)
