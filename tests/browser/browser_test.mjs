@@ -1,10 +1,10 @@
 // One headless Chromium session (Debian's, driven by playwright-core): the platform's frontend page
-// links an account through the sandbox's consent page, then /docs lists the operations. Prints
-// what the pages ended with as one JSON object; browser_test.py judges it.
-//   node browser_test.mjs CHROMIUM FRONTEND_URL DOCS_URL
+// links an account through the sandbox's consent page, then /docs and /redoc list the operations.
+// Prints what the pages ended with as one JSON object; browser_test.py judges it.
+//   node browser_test.mjs CHROMIUM FRONTEND_URL SERVICE_URL
 import { chromium } from "playwright-core";
 
-const [chromiumPath, frontendUrl, docsUrl] = process.argv.slice(2);
+const [chromiumPath, frontendUrl, serviceUrl] = process.argv.slice(2);
 const browser = await chromium.launch({
   executablePath: chromiumPath,
   headless: true,
@@ -39,13 +39,21 @@ try {
     csp: window.__csp,
   }));
 
-  await page.goto(docsUrl);
+  await page.goto(serviceUrl + "/docs");
   await page.waitForSelector(".opblock-summary-path", { timeout: 15000 });
   result.docs = await page.evaluate(() => ({
     title: document.title,
     operations: [...document.querySelectorAll(".opblock-summary")].map((summary) =>
       `${summary.querySelector(".opblock-summary-method")?.textContent} ` +
       `${summary.querySelector(".opblock-summary-path")?.getAttribute("data-path")}`),
+    csp: window.__csp,
+  }));
+
+  await page.goto(serviceUrl + "/redoc");
+  await page.waitForSelector("[data-section-id^='operation/']", { timeout: 15000 });
+  result.redoc = await page.evaluate(() => ({
+    title: document.title,
+    operations: [...document.querySelectorAll("[data-section-id^='operation/']")].length,
     csp: window.__csp,
   }));
   result.console_errors = consoleErrors;

@@ -1,8 +1,9 @@
 """The browser frontend in a real browser: Debian's headless Chromium, driven by playwright-core
 (browser_test.mjs), loads the platform's frontend page from its own origin (a static server here),
 which links an Audible account through the sandbox's consent page with CORS requests to the
-service; then /docs renders Swagger UI with its assets served locally from npm's swagger-ui-dist.
-Both pages must end without a Content-Security-Policy refusal.
+service; then /docs and /redoc render Swagger UI and ReDoc with their assets served locally from
+npm's swagger-ui-dist and redoc. No page may meet a Content-Security-Policy refusal, but for the
+Redocly logo ReDoc fetches from cdn.redoc.ly, which /redoc's policy keeps out on purpose.
 
 Usage: browser_test.py NPM_DIR (where install.sh put the npm packages); AC_BUILD_DIR as for e2e.
 Skipped when Chromium is not installed (scripts/setup.sh installs it).
@@ -21,6 +22,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "e2e"))
 from harness import Stack, mint  # noqa: E402
 
 NPM_DIR = None
+REDOCLY_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
 
 
 class StaticFiles(http.server.SimpleHTTPRequestHandler):
@@ -67,9 +69,9 @@ class BrowserFrontend(unittest.TestCase):
         StaticFiles.config_js = ("window.AC = " + json.dumps(
             {"api": self.stack.service.base, "token": mint("browser-user")}) + ";\n").encode()
 
-    def test_frontend_links_an_account_and_docs_list_the_operations(self):
+    def test_frontend_links_an_account_and_doc_pages_list_the_operations(self):
         run = subprocess.run(["node", os.path.join(NPM_DIR, "browser_test.mjs"), self.chromium,
-                              self.frontend_url, self.stack.service.base + "/docs"],
+                              self.frontend_url, self.stack.service.base],
                              cwd=NPM_DIR, capture_output=True, text=True, timeout=120)
         self.assertEqual(run.returncode, 0, run.stderr)
         result = json.loads(run.stdout.strip().splitlines()[-1])
@@ -91,7 +93,12 @@ class BrowserFrontend(unittest.TestCase):
                           "GET /api/v1/user/audible/search", "GET /health"):
             self.assertIn(operation, docs["operations"])
         self.assertEqual(docs["csp"], [], "the /docs policy refused something Swagger UI needs")
-        self.assertEqual(result["console_errors"], [])
+
+        redoc = result["redoc"]
+        self.assertEqual(redoc["title"], "audible-connect - ReDoc")
+        self.assertGreaterEqual(redoc["operations"], 10)
+        self.assertEqual([v for v in redoc["csp"] if REDOCLY_LOGO not in v], [])
+        self.assertEqual([e for e in result["console_errors"] if REDOCLY_LOGO not in e], [])
 
 
 if __name__ == "__main__":
