@@ -11,8 +11,8 @@ const browser = await chromium.launch({
   args: ["--no-sandbox"],  // as root in a container, Chromium's own sandbox cannot start
 });
 const result = {};
+const page = await browser.newPage();
 try {
-  const page = await browser.newPage();
   // Every Content-Security-Policy refusal on any page, as the page itself sees it.
   await page.addInitScript(() => {
     window.__csp = [];
@@ -58,7 +58,10 @@ try {
   }));
   result.console_errors = consoleErrors;
 } catch (error) {
+  // Where it stopped, and what that page said (the frontend writes its failures into #error).
   result.exception = String(error.stack ?? error);
+  result.stopped_at = page.url();
+  result.stopped_page = (await page.textContent("body").catch(() => "")).slice(0, 500);
 } finally {
   await browser.close();
 }

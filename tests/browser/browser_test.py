@@ -75,7 +75,7 @@ class BrowserFrontend(unittest.TestCase):
                              cwd=NPM_DIR, capture_output=True, text=True, timeout=120)
         self.assertEqual(run.returncode, 0, run.stderr)
         result = json.loads(run.stdout.strip().splitlines()[-1])
-        self.assertNotIn("exception", result, result.get("exception"))
+        self.assertNotIn("exception", result, json.dumps(result, indent=1))
 
         page = result["frontend"]
         self.assertEqual(page["origin"], f"http://127.0.0.1:{self.pages.server_port}")
