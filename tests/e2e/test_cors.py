@@ -1,8 +1,10 @@
 """CORS for the platform's browser frontend (BACKEND_CORS_ORIGINS), through the real binaries."""
 import json
+import os
+import subprocess
 import unittest
 
-from harness import API, Stack, mint, raw_http
+from harness import API, SERVICE_BIN, Stack, mint, raw_http
 
 APP = "https://app.example"
 LOCAL = "http://localhost:3000"
@@ -118,6 +120,16 @@ class CorsOffByDefault(unittest.TestCase):
                 self.assertFalse([n for n in answer.headers if n.lower().startswith("access-control-")])
         finally:
             stack.close()
+
+
+class CorsBadValue(unittest.TestCase):
+    def test_a_wildcard_stops_serve_with_one_line(self):
+        env = {"PATH": os.environ.get("PATH", ""), "PORT": "0", "JWT_SECRET_KEY": "x" * 32,
+               "AUDIBLE_ALLOW_PLAINTEXT_TOKENS": "true", "BACKEND_CORS_ORIGINS": "https://app.example,*"}
+        run = subprocess.run([SERVICE_BIN, "serve"], env=env, capture_output=True, text=True, timeout=30)
+        self.assertEqual(run.returncode, 1)
+        self.assertEqual(run.stderr.count("\n"), 1, run.stderr)
+        self.assertTrue(run.stderr.startswith("audible-connect: config error: BACKEND_CORS_ORIGINS"), run.stderr)
 
 
 if __name__ == "__main__":
