@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "util/text.h"
+
 namespace ac::sandbox {
 namespace {
 
@@ -16,32 +18,6 @@ std::string hidden(std::string_view name, std::string_view value) {
 }
 
 }  // namespace
-
-std::string html_escape(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
 
 std::string approval_page(const AuthorizeRequest& r, std::string_view csrf_token) {
   return "<!doctype html><html><head><meta charset=\"utf-8\"><title>audible-sandbox: sign "

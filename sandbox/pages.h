@@ -6,8 +6,6 @@
 
 namespace ac::sandbox {
 
-std::string html_escape(std::string_view text);
-
 // The consent page a person sees at GET /authorize; its form carries `csrf_token`.
 std::string approval_page(const AuthorizeRequest& request, std::string_view csrf_token);
 // What GET /authorize shows when it cannot trust the redirect URI.

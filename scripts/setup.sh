@@ -15,6 +15,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-cryptography python3-jwt wrk curl nginx
   redis-server postgresql sqlite3
+  # the browser test (tests/browser: headless, driven by playwright-core from npm)
+  chromium
   # the container image's build and test (tests/container), and the alert rules' check
   podman buildah debootstrap prometheus
   # libFuzzer (scripts/fuzz.sh; clang 16, as clang 14 cannot compile libstdc++ 12's <expected>)
@@ -29,8 +31,9 @@ for package in "${PACKAGES[@]}"; do
     missing+=("$package")
   fi
 done
-# Node.js and npm run the npm-installed test peers (tests/interop/idp): Debian's packages, unless
-# npm is already there from another source of Node.js (whose nodejs Debian's npm conflicts with).
+# Node.js and npm run the npm-installed test peers (tests/interop/idp, tests/browser): Debian's
+# packages, unless npm is already there from another source of Node.js (whose nodejs Debian's npm
+# conflicts with).
 if [[ "${1:-}" != build ]] && ! command -v npm >/dev/null; then
   missing+=(nodejs npm)
 fi

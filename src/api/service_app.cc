@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "api/docs_routes.h"
 #include "api/ops_routes.h"
 #include "api/responses.h"
 #include "crypto/fernet.h"
@@ -72,6 +73,7 @@ ServiceApp::ServiceApp(const Settings& settings, Authenticator& authenticator, R
     : settings_(settings),
       authenticator_(authenticator),
       limiter_(limiter),
+      cors_(settings.cors_origins),
       auth_failures_(settings.auth_failures_per_minute),
       provider_calls_(settings.provider_calls_per_user),
       routes_(std::move(routes)) {
@@ -84,6 +86,9 @@ ServiceApp::ServiceApp(const Settings& settings, Authenticator& authenticator, R
     // The table is fixed from here on, so the document is made once.
     routes_.back().handler = [document = json_response(200, openapi_document(routes_))](
                                  RouteRequest&) { return document; };
+    // Added after the document is made: FastAPI leaves its doc pages out of it too.
+    auto docs = docs_routes(settings.docs_assets_url);
+    routes_.insert(routes_.end(), docs.begin(), docs.end());
   }
   for (const auto& route : routes_) route_segments_.push_back(split_path(route.pattern));
 }
@@ -215,7 +220,10 @@ HttpResponse ServiceApp::handle(HttpRequest& request) {
   auto found = match(request);
   std::string user_id;
   HttpResponse response;
-  if (found.route == nullptr) {
+  const bool preflight = cors_.enabled() && CorsPolicy::is_preflight(request);
+  if (preflight) {
+    response = cors_.preflight(request);
+  } else if (found.route == nullptr) {
     response = found.path_known ? error_response(405, "method_not_allowed")
                                 : error_response(404, "not_found");
   } else {
@@ -227,8 +235,11 @@ HttpResponse ServiceApp::handle(HttpRequest& request) {
     }
   }
   finish(response, request_id);
+  if (cors_.enabled()) cors_.decorate(request, response);
 
-  const std::string route = found.route ? std::string(found.route->pattern) : "unmatched";
+  const std::string route = preflight     ? "cors_preflight"
+                            : found.route ? std::string(found.route->pattern)
+                                          : "unmatched";
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   auto& m = metrics::registry();
@@ -259,6 +270,14 @@ HttpResponse ServiceApp::refuse(int status, std::string_view detail) {
   return response;
 }
 
+HttpResponse ServiceApp::refuse_read(const HttpRequest& partial, int status,
+                                     std::string_view detail) {
+  HttpResponse response = refuse(status, detail);
+  // A frontend that posts too much can read the 413 instead of a bare CORS failure.
+  if (cors_.enabled()) cors_.decorate(partial, response);
+  return response;
+}
+
 HttpResponse ServiceApp::refuse_credentials(const std::string& client, std::string_view reason) {
   const int failures = auth_failures_.record(client, unix_now());
   if (failures <= kLoggedRefusalsPerMinute) {
@@ -277,8 +296,8 @@ HttpResponse ServiceApp::refuse_credentials(const std::string& client, std::stri
 }
 
 void ServiceApp::finish(HttpResponse& response, std::string_view request_id) const {
-  // The contract's security headers, serialized once; a response that brings its own
-  // Content-Security-Policy keeps it.
+  // The contract's security headers, serialized once. A page that must load scripts (/docs,
+  // /redoc) brings its own Content-Security-Policy, relaxed for those alone, and keeps it.
   static constexpr std::string_view kSecurityHeaders =
       "Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n"
       "Strict-Transport-Security: max-age=31536000; includeSubDomains; preload\r\n"
@@ -289,10 +308,8 @@ void ServiceApp::finish(HttpResponse& response, std::string_view request_id) con
       "Cache-Control: no-store\r\n";
   static constexpr std::string_view kWithoutCsp =
       kSecurityHeaders.substr(kSecurityHeaders.find("\r\n") + 2);
-  const bool own_csp =
-      std::any_of(response.headers.begin(), response.headers.end(),
-                  [](const auto& header) { return header.first == "Content-Security-Policy"; });
-  response.preset_headers = own_csp ? kWithoutCsp : kSecurityHeaders;
+  response.preset_headers =
+      response.header("Content-Security-Policy") ? kWithoutCsp : kSecurityHeaders;
   response.set_header("X-Request-ID", std::string(request_id));
 }
 

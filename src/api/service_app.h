@@ -3,7 +3,8 @@
 // The service as the HTTP server sees it: matches a request to its route, then applies the
 // route's needs in the contract's order (authentication 401/400, premium 403, rate limit 429,
 // configuration 503, body 400/422), runs the handler, and adds to every response, errors
-// included, the security headers and X-Request-ID; then counts and logs it.
+// included, the security headers, X-Request-ID and, for a listed origin, the CORS headers; then
+// counts and logs it. A CORS preflight is answered before any of those checks.
 //
 // Two bounds keep one client from costing everyone: a client address (X-Forwarded-For believed
 // only from FORWARDED_ALLOW_IPS) that has failed authentication too often this minute gets 429
@@ -13,6 +14,7 @@
 #include <memory>
 #include <vector>
 
+#include "api/cors.h"
 #include "api/route.h"
 #include "auth/authenticator.h"
 #include "config/settings.h"
@@ -23,7 +25,7 @@
 
 namespace ac {
 
-// kOmit: no /openapi.json route (a listener that serves /metrics alone).
+// kOmit: no /openapi.json, /docs or /redoc route (a listener that serves /metrics alone).
 enum class OpenApi { kServe, kOmit };
 
 class ServiceApp final : public HttpApp {
@@ -35,6 +37,8 @@ class ServiceApp final : public HttpApp {
   bool calls_provider(const HttpRequest& request) const override;
   HttpResponse handle(HttpRequest& request) override;
   HttpResponse refuse(int status, std::string_view detail) override;
+  HttpResponse refuse_read(const HttpRequest& partial, int status,
+                           std::string_view detail) override;
 
   const std::vector<Route>& routes() const { return routes_; }
 
@@ -55,6 +59,7 @@ class ServiceApp final : public HttpApp {
   const Settings& settings_;
   Authenticator& authenticator_;
   RateLimiter& limiter_;
+  CorsPolicy cors_;
   AuthFailureLimiter auth_failures_;
   InFlightLimiter provider_calls_;
   std::vector<Route> routes_;

@@ -36,6 +36,12 @@ std::string missing_provider_settings(const Settings& s) {
   return missing;
 }
 
+std::string join_origins(const Settings& s) {
+  std::string joined;
+  for (const auto& origin : s.cors_origins) joined += (joined.empty() ? "" : ", ") + origin;
+  return joined;
+}
+
 void print_settings(const Settings& s, std::ostream& out) {
   out << "integration:       "
       << (!s.integration_enabled ? std::string("turned off (AUDIBLE_INTEGRATION_ENABLED=false)")
@@ -73,7 +79,13 @@ void print_settings(const Settings& s, std::ostream& out) {
       << "redis:             " << or_unset(redact_url_password(s.redis_url)) << '\n'
       << "listen:            " << (s.tls_cert_file.empty() ? "http" : "https") << "://" << s.host
       << ':' << s.port << '\n'
-      << "log level:         " << s.log_level << '\n';
+      << "log level:         " << s.log_level << '\n'
+      << "cors origins:      " << (s.cors_origins.empty() ? "(none: CORS off)" : join_origins(s))
+      << '\n'
+      << "docs assets:       "
+      << (s.docs_assets_url.empty() ? std::string("https://cdn.jsdelivr.net/npm (default)")
+                                    : s.docs_assets_url)
+      << '\n';
 }
 
 using Problem = std::optional<std::string>;

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "config/database_url.h"
@@ -235,6 +236,60 @@ void load_process(const EnvReader& env, Settings& s) {
   }
 }
 
+// One BACKEND_CORS_ORIGINS entry as a browser's Origin header gives it.
+std::string cors_origin(std::string entry) {
+  while (entry.ends_with('/')) entry.pop_back();
+  if (entry == "*") {
+    throw SettingError{
+        "BACKEND_CORS_ORIGINS: \"*\" is refused, as credentials are allowed: list the origins"};
+  }
+  const auto url = parse_http_url(entry);
+  if (!url || !url->path.empty()) {
+    throw SettingError{"BACKEND_CORS_ORIGINS: \"" + entry +
+                       "\" is not an origin (scheme://host[:port], without a path)"};
+  }
+  return url_origin(*url);
+}
+
+// The platform's forms: a JSON list of strings, or origins separated by commas.
+std::vector<std::string> cors_origins(const std::string& value) {
+  std::vector<std::string> entries;
+  if (value.starts_with('[')) {
+    const auto list = nlohmann::json::parse(value, nullptr, false);
+    if (!list.is_array() ||
+        !std::all_of(list.begin(), list.end(), [](const auto& e) { return e.is_string(); })) {
+      throw SettingError{
+          "BACKEND_CORS_ORIGINS must be a JSON list of strings or comma-separated "
+          "origins"};
+    }
+    for (const auto& entry : list) entries.push_back(entry.get<std::string>());
+  } else {
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      const auto comma = rest.find(',');
+      entries.emplace_back(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+  }
+  std::vector<std::string> origins;
+  for (auto& entry : entries) {
+    std::string trimmed = trim_whitespace(entry);
+    if (trimmed.empty()) continue;
+    std::string origin = cors_origin(std::move(trimmed));
+    if (std::find(origins.begin(), origins.end(), origin) == origins.end()) {
+      origins.push_back(std::move(origin));
+    }
+  }
+  return origins;
+}
+
+void load_frontend(const EnvReader& env, Settings& s) {
+  if (const auto origins = env.text("BACKEND_CORS_ORIGINS"))
+    s.cors_origins = cors_origins(*origins);
+  // Loaded by the browser, not by us; https unless loopback, as mixed content would be blocked.
+  s.docs_assets_url = env.provider_url("DOCS_ASSETS_URL", "");
+}
+
 }  // namespace
 
 bool Settings::has_jwt_keys() const {
@@ -255,6 +310,7 @@ std::expected<Settings, std::string> load_settings(const EnvLookup& env) {
     load_users(reader, settings);
     load_limits(reader, settings);
     load_process(reader, settings);
+    load_frontend(reader, settings);
   } catch (const SettingError& error) {
     return std::unexpected(error.message);
   }

@@ -5,6 +5,7 @@
 #include <expected>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/database_url.h"
 #include "config/env.h"
@@ -93,6 +94,14 @@ struct Settings {
   std::string tls_key_file;
   std::size_t max_connections = 0;  // MAX_CONNECTIONS; 0: from RLIMIT_NOFILE, with headroom
   std::optional<int> metrics_port;  // METRICS_PORT: /metrics on its own listener (0: any port)
+
+  // The browser frontend.
+  // BACKEND_CORS_ORIGINS, each as a browser sends it in Origin: scheme://host[:port], lower case,
+  // without a default port or a trailing slash. Empty: no CORS.
+  std::vector<std::string> cors_origins;
+  // DOCS_ASSETS_URL: where /docs and /redoc load Swagger UI and ReDoc from, a directory laid out as
+  // npm's node_modules (swagger-ui-dist/, redoc/). Empty: the jsDelivr CDN, as FastAPI does.
+  std::string docs_assets_url;
 
   // The integration is enabled and client id, secret and redirect URI are all set.
   bool is_audible_configured() const;

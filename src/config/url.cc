@@ -51,6 +51,15 @@ std::optional<HttpUrl> parse_http_url(std::string_view url) {
   return out;
 }
 
+std::string url_origin(const HttpUrl& url) {
+  const bool default_port =
+      (url.scheme == "http" && url.port == "80") || (url.scheme == "https" && url.port == "443");
+  const bool ipv6 = url.host.find(':') != std::string::npos;
+  std::string origin = url.scheme + "://" + (ipv6 ? "[" + url.host + "]" : url.host);
+  if (!url.port.empty() && !default_port) origin += ":" + url.port;
+  return origin;
+}
+
 bool is_loopback_host(std::string_view host) {
   if (host == "localhost" || host == "::1") return true;
   if (!host.starts_with("127.")) return false;

@@ -16,6 +16,10 @@ struct HttpUrl {
 // Accepts absolute http and https URLs with a host; nullopt otherwise.
 std::optional<HttpUrl> parse_http_url(std::string_view url);
 
+// scheme://host[:port] as a browser writes an origin (RFC 6454): IPv6 hosts in brackets, the
+// scheme's default port left out.
+std::string url_origin(const HttpUrl& url);
+
 // localhost, 127.0.0.0/8 and ::1.
 bool is_loopback_host(std::string_view host);
 

@@ -14,9 +14,13 @@ bool is_token_char(unsigned char c) {
 
 }  // namespace
 
+bool is_header_token(std::string_view text) {
+  return !text.empty() &&
+         std::all_of(text.begin(), text.end(), [](char c) { return is_token_char(c); });
+}
+
 bool is_safe_header(std::string_view name, std::string_view value) {
-  return !name.empty() &&
-         std::all_of(name.begin(), name.end(), [](char c) { return is_token_char(c); }) &&
+  return is_header_token(name) &&
          value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
 }
 

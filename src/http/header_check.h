@@ -12,6 +12,9 @@ namespace ac {
 
 bool is_safe_header(std::string_view name, std::string_view value);
 
+// A non-empty RFC 9110 token: what a header name or a method may be.
+bool is_header_token(std::string_view text);
+
 // The name of the first header that is not safe (for the log), or nullopt when all are.
 std::optional<std::string_view> first_unsafe_header(const HeaderList& headers);
 

@@ -174,7 +174,12 @@ struct HttpServer::Impl {
                                   asio::redirect_error(asio::use_awaitable, ec));
       }
       if (const auto refusal = refusal_for(ec)) {
-        co_await write_response(stream, app.refuse(refusal->first, refusal->second), false, 11);
+        // The header fields read so far: Beast refuses a Content-Length over the limit after
+        // reading every field but before it calls the header done.
+        HttpRequest partial = to_request(parser.release(), peer_address);
+        partial.body.clear();
+        co_await write_response(stream, app.refuse_read(partial, refusal->first, refusal->second),
+                                false, 11);
         co_return;
       }
       if (ec) co_return;  // closed, timed out, cancelled by the drain or to make room

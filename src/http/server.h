@@ -34,6 +34,14 @@ class HttpApp {
   // The response for a request the server refuses itself (413 body too large, 431 headers too
   // large, 400 malformed, 500 unsafe response header).
   virtual HttpResponse refuse(int status, std::string_view detail) = 0;
+  // The same for a read the server refused (413, 431, 400): `partial` has the header fields read
+  // before it did (all of them for a body too large), so that the answer can depend on them
+  // (CORS). By default, as refuse().
+  virtual HttpResponse refuse_read(const HttpRequest& partial, int status,
+                                   std::string_view detail) {
+    (void)partial;
+    return refuse(status, detail);
+  }
 };
 
 struct ServerOptions {

@@ -136,13 +136,14 @@ def mint(sub="user-1", tier="premium", secret=JWT_SECRET, algorithm="HS256", exp
 class Stack:
     """A sandbox and a service wired to it, with a fresh SQLite file and Fernet key."""
 
-    def __init__(self, service_env=None, sandbox_args=(), configured=True, start_sandbox=True):
+    def __init__(self, service_env=None, sandbox_args=(), configured=True, start_sandbox=True,
+                 redirect_uri="https://app.example/audible/callback"):
         self.dir = tempfile.mkdtemp(prefix="ac-e2e-")
         self.key = Fernet.generate_key().decode()
         self.sandbox = None
         if start_sandbox:
             self.sandbox = Process(
-                [SANDBOX_BIN, "--port", "0", "--redirect-uri", "https://app.example/audible/callback",
+                [SANDBOX_BIN, "--port", "0", "--redirect-uri", redirect_uri,
                  *sandbox_args], {"PATH": os.environ.get("PATH", "")}, self.dir)
         env = {
             "PATH": os.environ.get("PATH", ""),
@@ -157,7 +158,7 @@ class Stack:
             env.update({
                 "AUDIBLE_CLIENT_ID": "sandbox-client",
                 "AUDIBLE_CLIENT_SECRET": "sandbox-secret",
-                "AUDIBLE_REDIRECT_URI": "https://app.example/audible/callback",
+                "AUDIBLE_REDIRECT_URI": redirect_uri,
                 "AUDIBLE_AUTH_URL": provider,
                 "AUDIBLE_API_BASE_URL": provider,
             })

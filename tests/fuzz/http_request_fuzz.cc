@@ -1,7 +1,8 @@
 // The HTTP request path in process, no sockets: bytes parsed as a request by Beast (the server's
 // parser, with its limits), then ServiceApp::handle through the route table, authentication, the
 // rate limiter, query and JSON body parsing, the handlers and a SQLite store, to a response. A
-// handler that throws, or a 500, is a finding. The provider is configured but unreachable
+// handler that throws, a 500, or a response header the server would refuse to send (CORS echoes
+// request headers) is a finding. The provider is configured but unreachable
 // (127.0.0.1:9, no retries), so no input waits on the network.
 
 #include <boost/beast/core/flat_buffer.hpp>
@@ -19,6 +20,7 @@
 #include "audible/catalog.h"
 #include "audible/library_sync.h"
 #include "auth/open_authenticator.h"
+#include "http/header_check.h"
 #include "oauth/connect_flow.h"
 #include "oauth/local_refresh_lock.h"
 #include "oauth/memory_state_store.h"
@@ -37,6 +39,7 @@ Settings fuzz_settings() {
                                          {"AUDIBLE_REDIRECT_URI", "https://app.example/cb"},
                                          {"AUDIBLE_AUTH_URL", "http://127.0.0.1:9"},
                                          {"AUDIBLE_API_BASE_URL", "http://127.0.0.1:9"},
+                                         {"BACKEND_CORS_ORIGINS", "https://app.example"},
                                          {"LOG_LEVEL", "error"}}));
 }
 
@@ -106,5 +109,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   request.body = std::move(message.body());
   const ac::HttpResponse response = fixture.app->handle(request);
   if (response.status == 500 || response.status < 100 || response.status > 599) std::abort();
+  if (ac::first_unsafe_header(response.headers)) std::abort();
   return 0;
 }
