@@ -2,6 +2,7 @@
 
 // Settings from the environment (CONTRACT.md section 8), read and validated once at start.
 
+#include <chrono>
 #include <expected>
 #include <optional>
 #include <string>
@@ -49,6 +50,10 @@ struct Settings {
   int library_page_size = 1000;      // AUDIBLE_LIBRARY_PAGE_SIZE, 1..1000
   int catalog_cache_seconds = 60;    // AUDIBLE_CATALOG_CACHE_SECONDS, 0 turns the cache off
   int catalog_cache_entries = 1000;  // AUDIBLE_CATALOG_CACHE_ENTRIES
+  // The background library sync: each account about this often (0 turns it off), this many at
+  // once per instance.
+  double background_sync_hours = 12;    // AUDIBLE_BACKGROUND_SYNC_HOURS, 0 or 0.0001..8760
+  int background_sync_concurrency = 2;  // AUDIBLE_BACKGROUND_SYNC_CONCURRENCY, 1..64
 
   // Tokens at rest.
   std::optional<MultiFernet> token_keys;
@@ -93,6 +98,8 @@ struct Settings {
   std::size_t max_connections = 0;  // MAX_CONNECTIONS; 0: from RLIMIT_NOFILE, with headroom
   std::optional<int> metrics_port;  // METRICS_PORT: /metrics on its own listener (0: any port)
 
+  // background_sync_hours in milliseconds; zero when the background sync is off.
+  std::chrono::milliseconds background_sync_interval() const;
   // The integration is enabled and client id, secret and redirect URI are all set.
   bool is_audible_configured() const;
   // A JWT key of some kind: an HS256 secret, a PEM public key or a JWKS.

@@ -58,6 +58,12 @@ CREATE INDEX library_items_by_purchase
     R"sql(
 ALTER TABLE accounts ADD COLUMN token_version BIGINT NOT NULL DEFAULT 1;
 )sql",
+    // 4: the background sync's schedule and lease (store/sync_lease_store.h), unix milliseconds.
+    R"sql(
+ALTER TABLE accounts ADD COLUMN sync_due_at BIGINT;
+ALTER TABLE accounts ADD COLUMN sync_lease_owner TEXT;
+ALTER TABLE accounts ADD COLUMN sync_lease_until BIGINT;
+)sql",
 };
 
 }  // namespace ac

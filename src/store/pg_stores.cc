@@ -3,6 +3,7 @@
 #include "store/pg_account_store.h"
 #include "store/pg_library_store.h"
 #include "store/pg_migrations.h"
+#include "store/pg_sync_lease_store.h"
 #include "store/stores.h"
 
 namespace ac {
@@ -62,7 +63,7 @@ std::expected<Stores, StoreError> open_postgres_stores(const std::string& connin
     schema_version = *migrated;
   }
   return Stores{std::make_shared<PgAccountStore>(pool), std::make_shared<PgLibraryStore>(pool),
-                schema_version};
+                std::make_shared<PgSyncLeaseStore>(pool), schema_version};
 }
 
 }  // namespace ac

@@ -47,6 +47,12 @@ CREATE INDEX library_items_by_purchase ON library_items (user_id, purchase_date 
     R"sql(
 ALTER TABLE accounts ADD COLUMN token_version INTEGER NOT NULL DEFAULT 1;
 )sql",
+    // 4: the background sync's schedule and lease (store/sync_lease_store.h), unix milliseconds.
+    R"sql(
+ALTER TABLE accounts ADD COLUMN sync_due_at INTEGER;
+ALTER TABLE accounts ADD COLUMN sync_lease_owner TEXT;
+ALTER TABLE accounts ADD COLUMN sync_lease_until INTEGER;
+)sql",
 };
 
 }  // namespace ac

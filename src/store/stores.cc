@@ -2,6 +2,7 @@
 
 #include "store/sqlite_account_store.h"
 #include "store/sqlite_library_store.h"
+#include "store/sqlite_sync_lease_store.h"
 
 namespace ac {
 
@@ -21,7 +22,8 @@ std::expected<Stores, StoreError> open_sqlite_stores(const std::string& path,
   if (!database) return std::unexpected(database.error());
   const std::shared_ptr<SqliteDatabase> shared(std::move(*database));
   return Stores{std::make_shared<SqliteAccountStore>(shared),
-                std::make_shared<SqliteLibraryStore>(shared), shared->schema_version()};
+                std::make_shared<SqliteLibraryStore>(shared),
+                std::make_shared<SqliteSyncLeaseStore>(shared), shared->schema_version()};
 }
 
 }  // namespace ac

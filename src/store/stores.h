@@ -12,6 +12,7 @@
 #include "config/database_url.h"
 #include "store/account_store.h"
 #include "store/library_store.h"
+#include "store/sync_lease_store.h"
 
 namespace ac {
 
@@ -23,6 +24,7 @@ struct StoreOptions {
 struct Stores {
   std::shared_ptr<AccountStore> accounts;
   std::shared_ptr<LibraryStore> library;
+  std::shared_ptr<SyncLeaseStore> sync_leases;
   int schema_version = 0;  // after migration
 };
 
