@@ -186,7 +186,7 @@ TEST_F(BackgroundSyncTest, AStopLetsTheSyncsInFlightFinishAndTakesNoMore) {
   const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
                           .count();
-  const auto left = stores_.sync_leases->claim_due("B", {now_ms, 0}, now_ms + 1000, 10).value();
+  const auto left = stores_.sync_leases->claim_due("B", {now_ms, 0}, now_ms + 100'000, 10).value();
   ASSERT_EQ(left.size(), 1u);
   EXPECT_EQ(ledger_.syncs(left[0].user_id), 0);
   const auto later =
