@@ -128,16 +128,11 @@ int run_serve(const EnvLookup& env, std::ostream& err) {
   options.max_connections = settings.max_connections;
   options.tls_cert_file = settings.tls_cert_file;
   options.tls_key_file = settings.tls_key_file;
-  // The background sync asks once per call and leaves retrying a throttled account to its loop,
-  // after the shared back-off.
-  AudibleApiClient background_api(settings, http, RetryPolicy{.max_retries = 0}, &backoff);
-  LibrarySync background_sync(accounts, library, tokens, background_api,
-                              settings.library_page_size);
   std::optional<BackgroundSync> background;
   if (settings.background_sync_hours > 0 && settings.is_audible_configured()) {
     background.emplace(
         *stores->sync_leases, backoff,
-        [&background_sync](const std::string& user_id) { return background_sync.sync(user_id); },
+        [&sync](const std::string& user_id) { return sync.sync(user_id); },
         BackgroundSyncOptions{.interval = settings.background_sync_interval(),
                               .concurrency = settings.background_sync_concurrency,
                               .owner = sync_lease_owner()});

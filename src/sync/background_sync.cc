@@ -122,6 +122,8 @@ void BackgroundSync::sync_one(const SyncClaim& claim) {
   std::optional<std::int64_t> next_due = next_due_ms(unix_ms(), options_.interval);
   if (result) {
     registry.background_sync_synced_total.inc();
+  } else if (result.error() == SyncError::kNotConnected) {
+    // Disconnected meanwhile: nothing left to sync.
   } else if (result.error() == SyncError::kUnavailable &&
              backoff_.throttle_count() != throttles_before) {
     // The provider said "slow down": due as before, taken again after the shared back-off.
