@@ -1,9 +1,10 @@
 """The background library sync (issue 13) on two instances sharing PostgreSQL and Redis behind
-nginx, with the interval at 3.6 s (AUDIBLE_BACKGROUND_SYNC_HOURS=0.001): every connected account is
-synced about once per interval and never by both instances at once (the sandbox counts library
-calls per user, and how many of one user's were in flight together), an account that needs
-re-linking is never attempted, a 429 storm slows the loop and fails nothing for good, and SIGTERM
-mid-cycle loses nothing. The tests run in their numbered order on one cluster."""
+nginx, with the interval at 3.6 s (AUDIBLE_BACKGROUND_SYNC_HOURS=0.001): an access token about to
+expire is refreshed on the way, every connected account is synced about once per interval and
+never by both instances at once (the sandbox counts library calls per user, and how many of one
+user's were in flight together), an account that needs re-linking is never attempted, a 429 storm
+slows the loop and fails nothing for good, and SIGTERM mid-cycle loses nothing. The tests run in
+their numbered order on one cluster."""
 import time
 import unittest
 
@@ -70,6 +71,21 @@ class BackgroundSync(unittest.TestCase):
                 return
             time.sleep(0.2)
         self.fail(f"not synced again within {seconds} s: {behind}")
+
+    def test_0_a_token_about_to_expire_is_refreshed_on_the_way(self):
+        self.cluster.sandbox_control("config", access_token_ttl=30)  # within the 60 s margin
+        token = mint("bg-expiring")
+        self.connect(token, "bg-expiring-listener")
+        self.cluster.sandbox_control("config", access_token_ttl=3600)
+        refreshes = self.cluster.sandbox_stats()["refreshes"]  # every other token has an hour left
+        calls = self.cluster.sandbox_stats("bg-expiring-listener")["library_calls"]
+        deadline = time.monotonic() + 3 * INTERVAL
+        while self.cluster.sandbox_stats("bg-expiring-listener")["library_calls"] == calls:
+            self.assertLess(time.monotonic(), deadline, "not synced in the background")
+            time.sleep(0.1)
+        self.assertGreaterEqual(self.cluster.sandbox_stats()["refreshes"] - refreshes, 1)
+        status = self.cluster.api("GET", "/connected", token=token).json()
+        self.assertEqual(status["sync_status"], "synced")
 
     def test_1_each_account_once_per_interval_never_by_both_instances(self):
         # A slow library widens each sync, so that two at once would overlap at the sandbox.
