@@ -138,13 +138,22 @@ class BackgroundSync(unittest.TestCase):
     def test_4_sigterm_mid_cycle_loses_nothing(self):
         # Slow syncs, so that SIGTERM finds some in flight on the instance it stops.
         self.cluster.add_fault(path="/1.0/library", delay_ms=1500)
-        time.sleep(1.0)
         stopped = self.cluster.services[0]
-        self.assertGreater(metric(stopped.base, "audible_background_sync_due_accounts"), 0)
+        # Once more accounts are due than the four workers hold, every worker is busy, its syncs
+        # taking 1.5 s each.
+        deadline = time.monotonic() + 2 * INTERVAL
+        while metric(stopped.base, "audible_background_sync_due_accounts") < 10:
+            self.assertLess(time.monotonic(), deadline, "no backlog")
+            time.sleep(0.1)
+        time.sleep(0.5)
         self.assertEqual(stopped.stop(), 0)
         request("DELETE", self.cluster.sandbox.base + "/_sandbox/faults")
         log = stopped.log()
         self.assertIn("background library sync stopped", log)
+        # The syncs in flight at SIGTERM finished during the drain.
+        messages = [e.get("message") for e in stopped.entries()]
+        drain = messages.index("shutting down: finishing requests in flight")
+        self.assertIn("library synced", messages[drain:])
         for problem in ("could not release its lease", "library write failed"):
             self.assertNotIn(problem, log)
         # No account is left leased to the stopped instance: the other one syncs every account.
