@@ -109,6 +109,11 @@ HttpResponse SandboxApp::refuse(int status, std::string_view detail) {
 }
 
 HttpResponse SandboxApp::handle(HttpRequest& request) {
+  // Counted from arrival, through any injected delay or fault, to the answer.
+  std::optional<LibraryCalls::Call> library_call;
+  if (request.path == "/1.0/library") {
+    if (auto user = bearer_user(request)) library_call.emplace(library_calls_, std::move(*user));
+  }
   if (!request.path.starts_with("/_sandbox/")) {
     ++requests_started_;
     if (auto fault = faults_.take(request.path)) {
@@ -285,12 +290,15 @@ HttpResponse SandboxApp::control(const HttpRequest& request) {
   if (request.path == "/_sandbox/stats" && request.method == "GET") {
     const auto form = parse_form(request.query).value_or(Form{});
     const Stats stats = server_.stats(field(form, "user"));
+    const LibraryCallCount library_calls = library_calls_.of(field(form, "user"));
     return json(200, {{"requests_started", requests_started_.load()},
                       {"token_requests", stats.token_requests},
                       {"codes_exchanged", stats.codes_exchanged},
                       {"refreshes", stats.refreshes},
                       {"revocations", stats.revocations},
-                      {"active_refresh_tokens", stats.active_refresh_tokens}});
+                      {"active_refresh_tokens", stats.active_refresh_tokens},
+                      {"library_calls", library_calls.calls},
+                      {"library_calls_max_in_flight", library_calls.max_in_flight}});
   }
   if (request.path == "/_sandbox/library" && request.method == "POST") {
     return change_library(nlohmann::json::parse(request.body, nullptr, false));

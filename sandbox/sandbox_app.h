@@ -2,7 +2,8 @@
 
 // audible-sandbox over HTTP: the authorization server's endpoints (/authorize, /token, /revoke),
 // Audible's /1.0/customer/information, /1.0/library and /1.0/catalog/products, a demo redirect
-// target, and the test controls under /_sandbox/ (faults, stats, libraries, token lifetime).
+// target, and the test controls under /_sandbox/ (faults, stats with library calls per user,
+// libraries, token lifetime).
 // Test controls are validated: a bad one is a 400 and changes nothing. Every answer carries
 // nosniff; pages also X-Frame-Options: DENY and a CSP without scripts or framing, and the consent
 // form a CSRF token (sandbox/consent_token.h).
@@ -17,6 +18,7 @@
 #include "sandbox/catalog.h"
 #include "sandbox/consent_token.h"
 #include "sandbox/faults.h"
+#include "sandbox/library_calls.h"
 
 namespace ac::sandbox {
 
@@ -51,6 +53,7 @@ class SandboxApp final : public HttpApp {
   AuthorizationServer& server_;
   Libraries& libraries_;
   FaultBook faults_;
+  LibraryCalls library_calls_;
   ConsentTokens consent_;
   std::mutex config_mutex_;
   // Sent as expires_in instead of the real lifetime: lets tests send what no sane server would.

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -27,6 +28,13 @@ namespace {
 
 std::string or_unset(const std::string& value) { return value.empty() ? "(not set)" : value; }
 std::string set_or_unset(bool set) { return set ? "set" : "(not set)"; }
+
+// "12 h (43200 s)", "0.001 h (3.6 s)": as given, and what it means.
+std::string format_hours(double hours) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%g h (%g s)", hours, hours * 3600);
+  return text;
+}
 
 std::string missing_provider_settings(const Settings& s) {
   std::string missing;
@@ -75,6 +83,12 @@ void print_settings(const Settings& s, std::ostream& out) {
       << ", general " << s.rate_limits.general_per_minute << " ("
       << (s.rate_limit_storage == RateLimitStorage::kRedis ? "redis" : "memory") << ")\n"
       << "state ttl:         " << s.state_ttl_seconds << " s\n"
+      << "background sync:   "
+      << (s.background_sync_hours == 0
+              ? std::string("off (AUDIBLE_BACKGROUND_SYNC_HOURS=0)")
+              : "every " + format_hours(s.background_sync_hours) + ", " +
+                    std::to_string(s.background_sync_concurrency) + " at once")
+      << '\n'
       << "database:          " << redact_url_password(s.database_url) << '\n'
       << "redis:             " << or_unset(redact_url_password(s.redis_url)) << '\n'
       << "listen:            " << (s.tls_cert_file.empty() ? "http" : "https") << "://" << s.host

@@ -27,6 +27,7 @@
 #include "store/audit_pruner.h"
 #include "store/store_health.h"
 #include "store/stores.h"
+#include "sync/background_sync.h"
 
 namespace ac {
 namespace {
@@ -83,7 +84,8 @@ int run_serve(const EnvLookup& env, std::ostream& err) {
   ProviderClient provider(settings, http);
   ConnectFlow flow(settings, *shared->states, provider, cipher, accounts, *stores->audit);
   TokenKeeper tokens(accounts, provider, cipher, *shared->refresh_lock);
-  AudibleApiClient api(settings, http);
+  ProviderBackoff backoff;
+  AudibleApiClient api(settings, http, RetryPolicy{}, &backoff);
   LibrarySync sync(accounts, library, tokens, api, settings.library_page_size);
   CatalogCache cache(std::chrono::seconds(settings.catalog_cache_seconds),
                      static_cast<std::size_t>(settings.catalog_cache_entries));
@@ -134,6 +136,16 @@ int run_serve(const EnvLookup& env, std::ostream& err) {
   options.max_connections = settings.max_connections;
   options.tls_cert_file = settings.tls_cert_file;
   options.tls_key_file = settings.tls_key_file;
+  std::optional<BackgroundSync> background;
+  if (settings.background_sync_hours > 0 && settings.is_audible_configured()) {
+    background.emplace(
+        *stores->sync_leases, backoff,
+        [&sync](const std::string& user_id) { return sync.sync(user_id); },
+        BackgroundSyncOptions{.interval = settings.background_sync_interval(),
+                              .concurrency = settings.background_sync_concurrency,
+                              .owner = sync_lease_owner()});
+    options.on_stop = [&background] { background->request_stop(); };
+  }
   HttpServer server(options, app);
   if (auto listening = server.listen(); !listening) return fail(err, listening.error());
   log::info("listening", {{"host", settings.host},
@@ -159,7 +171,10 @@ int run_serve(const EnvLookup& env, std::ostream& err) {
     log::info("serving /metrics",
               {{"host", settings.host}, {"metrics_port", metrics_server->port()}});
   }
+  if (background) background->start();
   server.run();
+  // In-flight syncs finish (each bounded by the provider timeouts) and give their leases back.
+  if (background) background->stop();
   // Draining is over and the handlers are gone: a second SIGTERM (an impatient orchestrator)
   // must not kill the process while it flushes its log and closes the stores.
   std::signal(SIGTERM, SIG_IGN);

@@ -11,8 +11,9 @@
 
 namespace ac {
 
-AudibleApiClient::AudibleApiClient(const Settings& settings, HttpClient& http, RetryPolicy policy)
-    : settings_(settings), http_(http), policy_(policy) {}
+AudibleApiClient::AudibleApiClient(const Settings& settings, HttpClient& http, RetryPolicy policy,
+                                   ProviderBackoff* backoff)
+    : settings_(settings), http_(http), policy_(policy), backoff_(backoff) {}
 
 std::expected<OutboundResponse, ApiError> AudibleApiClient::get(const std::string& url,
                                                                 HeaderList headers) {
@@ -32,6 +33,7 @@ std::expected<OutboundResponse, ApiError> AudibleApiClient::get(const std::strin
       if (const auto retry_after = response->header("retry-after")) {
         server_wish = parse_retry_after(*retry_after, unix_now());
       }
+      if (response->status == 429 && backoff_ != nullptr) backoff_->throttled(server_wish);
     } else {
       last_reason = response.error().message;
       if (response.error().kind == TransportError::kRefusedUrl ||

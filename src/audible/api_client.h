@@ -14,6 +14,7 @@
 #include "crypto/secret.h"
 #include "net/http_client.h"
 #include "net/retry.h"
+#include "sync/provider_backoff.h"
 
 namespace ac {
 
@@ -44,7 +45,9 @@ std::expected<LibraryPage, ApiError> parse_library_page(const nlohmann::json& js
 
 class AudibleApiClient {
  public:
-  AudibleApiClient(const Settings& settings, HttpClient& http, RetryPolicy policy = {});
+  // Every 429 is reported to `backoff`, when given.
+  AudibleApiClient(const Settings& settings, HttpClient& http, RetryPolicy policy = {},
+                   ProviderBackoff* backoff = nullptr);
 
   // Pages start at 1. With a state token, only what changed since it.
   std::expected<LibraryPage, ApiError> library_page(const Secret& access_token, int page,
@@ -65,6 +68,7 @@ class AudibleApiClient {
   const Settings& settings_;
   HttpClient& http_;
   RetryPolicy policy_;
+  ProviderBackoff* backoff_;
 };
 
 // The response_groups and image size every product request asks for.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -67,6 +68,20 @@ class EnvReader {
     if (ec != std::errc() || end != value->data() + value->size() || parsed < min || parsed > max) {
       throw SettingError{name + " must be a whole number from " + std::to_string(min) + " to " +
                          std::to_string(max) + " (got \"" + *value + "\")"};
+    }
+    return parsed;
+  }
+
+  // A decimal number in [min, max], or exactly 0 when `zero_allowed` (the off switch).
+  double decimal(const std::string& name, double fallback, double min, double max,
+                 const std::string& range) const {
+    const auto value = text(name);
+    if (!value) return fallback;
+    double parsed = 0;
+    const auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), parsed);
+    const bool whole = ec == std::errc() && end == value->data() + value->size();
+    if (!whole || !(parsed == 0 || (parsed >= min && parsed <= max))) {
+      throw SettingError{name + " must be " + range + " (got \"" + *value + "\")"};
     }
     return parsed;
   }
@@ -141,6 +156,10 @@ void load_provider(const EnvReader& env, Settings& s) {
   s.catalog_cache_seconds = env.integer("AUDIBLE_CATALOG_CACHE_SECONDS", 60, 0, 86'400);
   s.catalog_cache_entries = env.integer("AUDIBLE_CATALOG_CACHE_ENTRIES", 1000, 1, 1'000'000);
   s.audit_retention_days = env.integer("AUDIBLE_AUDIT_RETENTION_DAYS", 365, 0, 36'500);
+  s.background_sync_hours =
+      env.decimal("AUDIBLE_BACKGROUND_SYNC_HOURS", 12, 0.0001, 8760,
+                  "0 (off) or a number of hours from 0.0001 to 8760, such as 12 or 0.5");
+  s.background_sync_concurrency = env.integer("AUDIBLE_BACKGROUND_SYNC_CONCURRENCY", 2, 1, 64);
   if (s.http.keepalive_connections > s.http.max_connections) {
     throw SettingError{
         "AUDIBLE_HTTP_KEEPALIVE_CONNECTIONS must not exceed AUDIBLE_HTTP_MAX_CONNECTIONS"};
@@ -291,6 +310,10 @@ void load_frontend(const EnvReader& env, Settings& s) {
 }
 
 }  // namespace
+
+std::chrono::milliseconds Settings::background_sync_interval() const {
+  return std::chrono::milliseconds(std::llround(background_sync_hours * 3'600'000.0));
+}
 
 bool Settings::has_jwt_keys() const {
   return !jwt_secret_key.empty() || !jwt_public_key_pem.empty() || !jwt_jwks_url.empty();

@@ -2,6 +2,7 @@
 
 // Settings from the environment (CONTRACT.md section 8), read and validated once at start.
 
+#include <chrono>
 #include <expected>
 #include <optional>
 #include <string>
@@ -51,6 +52,10 @@ struct Settings {
   int catalog_cache_seconds = 60;    // AUDIBLE_CATALOG_CACHE_SECONDS, 0 turns the cache off
   int catalog_cache_entries = 1000;  // AUDIBLE_CATALOG_CACHE_ENTRIES
   int audit_retention_days = 365;    // AUDIBLE_AUDIT_RETENTION_DAYS, 0 keeps events forever
+  // The background library sync: each account about this often (0 turns it off), this many at
+  // once per instance.
+  double background_sync_hours = 12;    // AUDIBLE_BACKGROUND_SYNC_HOURS, 0 or 0.0001..8760
+  int background_sync_concurrency = 2;  // AUDIBLE_BACKGROUND_SYNC_CONCURRENCY, 1..64
 
   // Tokens at rest.
   std::optional<MultiFernet> token_keys;
@@ -103,6 +108,8 @@ struct Settings {
   // npm's node_modules (swagger-ui-dist/, redoc/). Empty: the jsDelivr CDN, as FastAPI does.
   std::string docs_assets_url;
 
+  // background_sync_hours in milliseconds; zero when the background sync is off.
+  std::chrono::milliseconds background_sync_interval() const;
   // The integration is enabled and client id, secret and redirect URI are all set.
   bool is_audible_configured() const;
   // A JWT key of some kind: an HS256 secret, a PEM public key or a JWKS.

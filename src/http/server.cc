@@ -342,6 +342,7 @@ void HttpServer::run() {
   lock.unlock();
 
   log::info("shutting down: finishing requests in flight");
+  if (impl.options.on_stop) impl.options.on_stop();
   impl.stopping = true;
   asio::post(*impl.contexts.front(), [&] {
     beast::error_code ignored;

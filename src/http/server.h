@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <expected>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -57,6 +58,9 @@ struct ServerOptions {
   std::chrono::seconds shutdown_grace{25};
   std::string tls_cert_file;  // both set: HTTPS, TLS 1.2 and up
   std::string tls_key_file;
+  // Called once when the stop begins (SIGTERM or stop()), before the drain: work outside the
+  // server (the background sync) stops taking new jobs at the same moment.
+  std::function<void()> on_stop;
 };
 
 class HttpServer {

@@ -33,6 +33,11 @@ void header(std::string& out, const char* name, const char* help, const char* ty
   out += std::string("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n';
 }
 
+void render_gauge(std::string& out, const char* name, const char* help, const Gauge& gauge) {
+  header(out, name, help, "gauge");
+  out += std::string(name) + ' ' + format_number(gauge.value()) + '\n';
+}
+
 }  // namespace
 
 Histogram::Histogram(std::vector<double> upper_bounds)
@@ -88,6 +93,24 @@ std::string Registry::render() const {
   render_counter(out, "audible_rate_limit_fallback_total",
                  "Rate-limit decisions made in memory because Redis was unreachable.",
                  rate_limit_fallback_total);
+  render_counter(out, "audible_api_throttled_total",
+                 "Audible API answers of 429 (each one holds the background sync back).",
+                 api_throttled_total);
+  render_counter(out, "audible_background_sync_synced_total", "Background library syncs done.",
+                 background_sync_synced_total);
+  render_counter(out, "audible_background_sync_failed_total",
+                 "Background library syncs that failed (tried again the next interval).",
+                 background_sync_failed_total);
+  render_counter(
+      out, "audible_background_sync_deferred_total",
+      "Background library syncs the provider throttled (tried again after the back-off).",
+      background_sync_deferred_total);
+  render_gauge(out, "audible_background_sync_due_accounts",
+               "Accounts due for a background sync now, on every instance.",
+               background_sync_due_accounts);
+  render_gauge(out, "audible_background_sync_lag_seconds",
+               "How long the most overdue account has waited past its due time.",
+               background_sync_lag_seconds);
 
   header(out, "audible_api_response_time_ms", "Audible API call time in milliseconds.",
          "histogram");

@@ -22,6 +22,15 @@ class Counter {
   std::atomic<std::uint64_t> value_{0};
 };
 
+class Gauge {
+ public:
+  void set(double value) { value_.store(value, std::memory_order_relaxed); }
+  double value() const { return value_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<double> value_{0};
+};
+
 class Histogram {
  public:
   explicit Histogram(std::vector<double> upper_bounds);
@@ -75,6 +84,13 @@ struct Registry {
   Counter api_library_sync_total;
   Counter api_search_requests_total;
   Counter rate_limit_fallback_total;  // decisions made in memory while Redis was unreachable
+  Counter api_throttled_total;        // 429s from the provider
+  // The background library sync (sync/background_sync.h).
+  Counter background_sync_synced_total;
+  Counter background_sync_failed_total;
+  Counter background_sync_deferred_total;  // throttled: put back for after the back-off
+  Gauge background_sync_due_accounts;
+  Gauge background_sync_lag_seconds;
   Histogram api_response_time_ms{{5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000}};
   Family<Counter> http_requests_total;  // route, status
   Family<Counter> audit_events_total;   // event: audit events committed by this process

@@ -74,6 +74,12 @@ CREATE TABLE audit_events (
 CREATE INDEX audit_events_by_user ON audit_events (user_id, at_ms);
 CREATE INDEX audit_events_by_time ON audit_events (at_ms);
 )sql",
+    // 5: the background sync's schedule and lease (store/sync_lease_store.h), unix milliseconds.
+    R"sql(
+ALTER TABLE accounts ADD COLUMN sync_due_at BIGINT;
+ALTER TABLE accounts ADD COLUMN sync_lease_owner TEXT;
+ALTER TABLE accounts ADD COLUMN sync_lease_until BIGINT;
+)sql",
 };
 
 }  // namespace ac

@@ -4,6 +4,7 @@
 #include "store/pg_audit_log.h"
 #include "store/pg_library_store.h"
 #include "store/pg_migrations.h"
+#include "store/pg_sync_lease_store.h"
 #include "store/stores.h"
 
 namespace ac {
@@ -65,6 +66,7 @@ std::expected<Stores, StoreError> open_postgres_stores(const std::string& connin
   return Stores{.accounts = std::make_shared<PgAccountStore>(pool),
                 .library = std::make_shared<PgLibraryStore>(pool),
                 .audit = std::make_shared<PgAuditLog>(pool),
+                .sync_leases = std::make_shared<PgSyncLeaseStore>(pool),
                 .schema_version = schema_version};
 }
 

@@ -3,6 +3,7 @@
 #include "store/sqlite_account_store.h"
 #include "store/sqlite_audit_log.h"
 #include "store/sqlite_library_store.h"
+#include "store/sqlite_sync_lease_store.h"
 
 namespace ac {
 
@@ -24,6 +25,7 @@ std::expected<Stores, StoreError> open_sqlite_stores(const std::string& path,
   return Stores{.accounts = std::make_shared<SqliteAccountStore>(shared),
                 .library = std::make_shared<SqliteLibraryStore>(shared),
                 .audit = std::make_shared<SqliteAuditLog>(shared),
+                .sync_leases = std::make_shared<SqliteSyncLeaseStore>(shared),
                 .schema_version = shared->schema_version()};
 }
 

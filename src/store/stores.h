@@ -13,6 +13,7 @@
 #include "store/account_store.h"
 #include "store/audit_log.h"
 #include "store/library_store.h"
+#include "store/sync_lease_store.h"
 
 namespace ac {
 
@@ -25,7 +26,8 @@ struct Stores {
   std::shared_ptr<AccountStore> accounts;
   std::shared_ptr<LibraryStore> library;
   std::shared_ptr<AuditLog> audit;  // read and pruned here; written by the account store
-  int schema_version = 0;           // after migration
+  std::shared_ptr<SyncLeaseStore> sync_leases;
+  int schema_version = 0;  // after migration
 };
 
 std::expected<Stores, StoreError> open_stores(const DatabaseUrl& url, const StoreOptions& options);

@@ -163,6 +163,7 @@ class Stack:
                 "AUDIBLE_API_BASE_URL": provider,
             })
         env.update(service_env or {})
+        self.env = env  # to start the service again on the same data
         self.service = Process([SERVICE_BIN, "serve"], env, self.dir)
 
     def close(self):

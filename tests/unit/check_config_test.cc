@@ -65,10 +65,20 @@ class CheckConfig : public ::testing::Test {
   const std::string key_ = FernetKey::generate().text();
 };
 
+TEST_F(CheckConfig, ShowsTheBackgroundSync) {
+  EXPECT_TRUE(has(check({{"AUDIBLE_BACKGROUND_SYNC_HOURS", "0"}}).out,
+                  "background sync:   off (AUDIBLE_BACKGROUND_SYNC_HOURS=0)\n"));
+  EXPECT_TRUE(has(check({{"AUDIBLE_BACKGROUND_SYNC_HOURS", "0.001"},
+                         {"AUDIBLE_BACKGROUND_SYNC_CONCURRENCY", "4"}})
+                      .out,
+                  "background sync:   every 0.001 h (3.6 s), 4 at once\n"));
+}
+
 TEST_F(CheckConfig, UsableConfigurationPrintsNoSecretsAndCreatesNothing) {
   const auto result = check();
   EXPECT_EQ(result.code, 0) << result.out << result.err;
   EXPECT_TRUE(has(result.out, "integration:       configured"));
+  EXPECT_TRUE(has(result.out, "background sync:   every 12 h (43200 s), 2 at once"));
   EXPECT_TRUE(has(result.out, "status:            usable"));
   EXPECT_FALSE(fs::exists(dir_ / "data"));  // serve creates it; check-config only looks
   for (const std::string& secret : {std::string("client-secret-value"),

@@ -143,6 +143,32 @@ TEST(Settings, NumbersAreCheckedWithTheirRange) {
   EXPECT_EQ(load({{"PORT", ""}})->port, 8000);  // empty counts as unset
 }
 
+TEST(Settings, BackgroundSyncHoursAreADecimalNumberOrZero) {
+  const auto defaults = load({});
+  EXPECT_EQ(defaults->background_sync_interval(), std::chrono::hours(12));
+  EXPECT_EQ(defaults->background_sync_concurrency, 2);
+  EXPECT_EQ(load({{"AUDIBLE_BACKGROUND_SYNC_HOURS", "0.001"}})->background_sync_interval(),
+            std::chrono::milliseconds(3600));
+  EXPECT_EQ(load({{"AUDIBLE_BACKGROUND_SYNC_HOURS", "0"}})->background_sync_hours, 0);
+  EXPECT_EQ(load({{"AUDIBLE_BACKGROUND_SYNC_CONCURRENCY", "8"}})->background_sync_concurrency, 8);
+  for (const std::string bad : {"abc", "-1", "nan", "inf", "1e9", "0.00001", "12h", "0x10"}) {
+    const auto s = load({{"AUDIBLE_BACKGROUND_SYNC_HOURS", bad}});
+    ASSERT_FALSE(s) << bad;
+    EXPECT_EQ(s.error(),
+              "AUDIBLE_BACKGROUND_SYNC_HOURS must be 0 (off) or a number of hours from 0.0001 to "
+              "8760, such as 12 or 0.5 (got \"" +
+                  bad + "\")");
+  }
+  for (const std::string bad : {"0", "65", "two"}) {
+    const auto s = load({{"AUDIBLE_BACKGROUND_SYNC_CONCURRENCY", bad}});
+    ASSERT_FALSE(s) << bad;
+    EXPECT_TRUE(
+        s.error().starts_with("AUDIBLE_BACKGROUND_SYNC_CONCURRENCY must be a whole number "
+                              "from 1 to 64"))
+        << s.error();
+  }
+}
+
 TEST(Settings, RedisStorageNeedsRedisUrl) {
   EXPECT_FALSE(load({{"AUDIBLE_RATE_LIMIT_STORAGE", "redis"}}));
   EXPECT_TRUE(

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <set>
 #include <thread>
 
 #include "pg_test_support.h"
@@ -667,6 +668,105 @@ TEST_P(StoreContract, ThePrunerKeepsTheRetentionAndStopsAtOnce) {
   const auto stopping = std::chrono::steady_clock::now();
   pruner.stop();
   EXPECT_LT(std::chrono::steady_clock::now() - stopping, std::chrono::seconds(1));
+}
+
+// The background sync's leases (sync_lease_store.h). connect() links at 50 s: 50 000 ms.
+constexpr std::int64_t kFloorMs = 1'000;
+SyncTimes at(std::int64_t now_ms) { return {.now_ms = now_ms, .floor_ms = kFloorMs}; }
+std::vector<std::string> ids(const std::vector<SyncClaim>& claims) {
+  std::vector<std::string> out;
+  for (const auto& claim : claims) out.push_back(claim.user_id);
+  return out;
+}
+
+TEST_P(StoreContract, ADueAccountIsLeasedToOneOwnerUntilReleased) {
+  SyncLeaseStore& leases = *stores_.sync_leases;
+  connect("u");
+  EXPECT_TRUE(leases.claim_due("A", at(50'999), 60'000, 10).value().empty());  // not due yet
+  const auto claimed = leases.claim_due("A", at(51'500), 60'000, 10).value();
+  ASSERT_EQ(claimed.size(), 1u);
+  EXPECT_EQ(claimed[0].user_id, "u");
+  EXPECT_EQ(claimed[0].due_at_ms, 51'000);
+  EXPECT_TRUE(leases.claim_due("B", at(51'500), 60'000, 10).value().empty());
+  ASSERT_TRUE(leases.release("u", "B", 52'000));  // not B's to give back
+  EXPECT_TRUE(leases.claim_due("B", at(53'000), 60'000, 10).value().empty());
+  ASSERT_TRUE(leases.release("u", "A", 70'000));
+  EXPECT_TRUE(leases.claim_due("B", at(69'999), 80'000, 10).value().empty());
+  EXPECT_EQ(ids(leases.claim_due("B", at(70'000), 80'000, 10).value()),
+            std::vector<std::string>{"u"});
+}
+
+TEST_P(StoreContract, ALeaseWhoseHolderDiedIsTakenAgain) {
+  SyncLeaseStore& leases = *stores_.sync_leases;
+  connect("u");
+  ASSERT_EQ(leases.claim_due("A", at(51'000), 55'000, 10).value().size(), 1u);
+  EXPECT_TRUE(leases.claim_due("B", at(54'999), 60'000, 10).value().empty());
+  EXPECT_EQ(leases.claim_due("B", at(55'000), 60'000, 10).value().size(), 1u);
+  ASSERT_TRUE(leases.release("u", "A", 90'000));        // A woke up late: B holds it now
+  ASSERT_TRUE(leases.release("u", "B", std::nullopt));  // due as before
+  EXPECT_EQ(leases.claim_due("C", at(56'000), 60'000, 10).value().size(), 1u);
+}
+
+TEST_P(StoreContract, AnAccountThatNeedsRelinkingIsNeverDueUntilItLinksAgain) {
+  SyncLeaseStore& leases = *stores_.sync_leases;
+  const auto account = connect("u");
+  connect("v");
+  ASSERT_TRUE(accounts().mark_reauth_required("u", account.token_version, kWho).value());
+  EXPECT_EQ(ids(leases.claim_due("A", at(99'000), 100'000, 10).value()),
+            std::vector<std::string>{"v"});
+  EXPECT_EQ(leases.due_summary(at(99'000)).value().count, 1);
+  connect("u");
+  EXPECT_EQ(ids(leases.claim_due("A", at(99'000), 100'000, 10).value()),
+            std::vector<std::string>{"u"});
+}
+
+TEST_P(StoreContract, ASyncTheUserAskedForPostponesTheBackgroundOne) {
+  SyncLeaseStore& leases = *stores_.sync_leases;
+  connect("u");
+  ASSERT_TRUE(library().replace("u", {}, {"t", 60}).value());  // synced at 60 s
+  EXPECT_TRUE(leases.claim_due("A", at(60'999), 70'000, 10).value().empty());
+  EXPECT_EQ(leases.due_summary(at(60'999)).value().count, 0);
+  EXPECT_EQ(leases.claim_due("A", at(61'000), 70'000, 10).value().size(), 1u);
+}
+
+TEST_P(StoreContract, TheMostOverdueComeFirstAndAreCounted) {
+  SyncLeaseStore& leases = *stores_.sync_leases;
+  for (const char* user : {"a", "b", "c"}) connect(user);
+  ASSERT_TRUE(library().replace("a", {}, {"t", 55}).value());  // due at 56 000, not 51 000
+  const auto due = leases.due_summary(at(60'000)).value();
+  EXPECT_EQ(due.count, 3);
+  EXPECT_EQ(due.oldest_due_at_ms, 51'000);
+  EXPECT_EQ(ids(leases.claim_due("A", at(60'000), 70'000, 2).value()),
+            (std::vector<std::string>{"b", "c"}));
+  EXPECT_EQ(leases.due_summary(at(60'000)).value().count, 3);  // leased is still due
+  EXPECT_FALSE(leases.due_summary(at(50'000)).value().oldest_due_at_ms);
+}
+
+TEST_P(StoreContract, OwnersClaimingAtOnceNeverShareAnAccount) {
+  constexpr int kAccounts = 40;
+  for (int i = 0; i < kAccounts; ++i) connect("user-" + std::to_string(i));
+  std::vector<std::vector<std::string>> taken(8);
+  std::vector<std::thread> owners;
+  for (std::size_t owner = 0; owner < taken.size(); ++owner) {
+    owners.emplace_back([&, owner] {
+      while (true) {
+        auto claims =
+            stores_.sync_leases->claim_due("owner-" + std::to_string(owner), at(60'000), 70'000, 3);
+        ASSERT_TRUE(claims) << claims.error().message;
+        if (claims->empty()) return;
+        for (const auto& claim : *claims) taken[owner].push_back(claim.user_id);
+      }
+    });
+  }
+  for (auto& owner : owners) owner.join();
+  std::set<std::string> distinct;
+  std::size_t total = 0;
+  for (const auto& mine : taken) {
+    distinct.insert(mine.begin(), mine.end());
+    total += mine.size();
+  }
+  EXPECT_EQ(total, static_cast<std::size_t>(kAccounts));
+  EXPECT_EQ(distinct.size(), static_cast<std::size_t>(kAccounts));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract,
