@@ -33,6 +33,13 @@ void header(std::string& out, const char* name, const char* help, const char* ty
   out += std::string("# HELP ") + name + ' ' + help + "\n# TYPE " + name + ' ' + type + '\n';
 }
 
+// One line per labelled counter of the family.
+void render_members(std::string& out, const std::string& name, const Family<Counter>& family) {
+  family.for_each([&](const std::string& labels, const Counter& counter) {
+    out += name + '{' + labels + "} " + std::to_string(counter.value()) + '\n';
+  });
+}
+
 }  // namespace
 
 Histogram::Histogram(std::vector<double> upper_bounds)
@@ -89,14 +96,16 @@ std::string Registry::render() const {
                  "Rate-limit decisions made in memory because Redis was unreachable.",
                  rate_limit_fallback_total);
 
+  header(out, "audible_connect_userinfo_lookups_total",
+         "AUTH_USERINFO_URL lookups by outcome (cache hits and shared calls included).", "counter");
+  render_members(out, "audible_connect_userinfo_lookups_total", userinfo_lookups_total);
+
   header(out, "audible_api_response_time_ms", "Audible API call time in milliseconds.",
          "histogram");
   api_response_time_ms.render(out, "audible_api_response_time_ms", "");
 
   header(out, "http_requests_total", "HTTP requests by route and status.", "counter");
-  http_requests_total.for_each([&](const std::string& labels, const Counter& counter) {
-    out += "http_requests_total{" + labels + "} " + std::to_string(counter.value()) + '\n';
-  });
+  render_members(out, "http_requests_total", http_requests_total);
   header(out, "http_request_duration_seconds", "HTTP request duration by route.", "histogram");
   http_request_duration_seconds.for_each([&](const std::string& labels, const Histogram& h) {
     h.render(out, "http_request_duration_seconds", labels);

@@ -74,7 +74,8 @@ struct Registry {
   Counter token_refresh_failures_total;
   Counter api_library_sync_total;
   Counter api_search_requests_total;
-  Counter rate_limit_fallback_total;  // decisions made in memory while Redis was unreachable
+  Counter rate_limit_fallback_total;       // decisions made in memory while Redis was unreachable
+  Family<Counter> userinfo_lookups_total;  // outcome (auth/userinfo_client.cc)
   Histogram api_response_time_ms{{5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000}};
   Family<Counter> http_requests_total;  // route, status
   Family<Histogram> http_request_duration_seconds{std::vector<double>{

@@ -69,7 +69,10 @@ class PostgresHealth final : public StoreHealth {
     }
     auto row = conn_->exec(
         "SELECT pg_is_in_recovery(), current_setting('transaction_read_only'), "
-        "COALESCE(has_table_privilege(to_regclass('accounts'), 'INSERT,UPDATE,DELETE'), true)");
+        // Each privilege on its own: with a list, has_table_privilege is true if any is held.
+        "COALESCE(has_table_privilege(to_regclass('accounts'), 'INSERT') AND "
+        "has_table_privilege(to_regclass('accounts'), 'UPDATE') AND "
+        "has_table_privilege(to_regclass('accounts'), 'DELETE'), true)");
     if (!row) return std::unexpected(row.error());
     if (row->text(0, 0) == "t") {
       return std::unexpected(unavailable("the PostgreSQL server is a standby (read-only)"));
