@@ -224,6 +224,17 @@ def approve(sandbox_base, auth_url, user="listener-1", decision="approve"):
     return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))
 
 
+def wait_for_ready(base, status, step=0.05):
+    """Polls /ready until it answers `status` (within 10 s) and returns that answer."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        resp = request("GET", base + "/ready")
+        if resp.status == status:
+            return resp
+        time.sleep(step)
+    raise AssertionError(f"/ready never answered {status}: {resp.status} {resp.body}")
+
+
 def parallel(n, fn):
     """Runs fn(i) on n threads released together; returns their results in order."""
     results = [None] * n

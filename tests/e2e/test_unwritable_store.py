@@ -18,7 +18,7 @@ import unittest
 from cryptography.fernet import Fernet
 
 import harness
-from harness import JWT_SECRET, Process, request
+from harness import JWT_SECRET, Process, wait_for_ready
 
 PROBE_SECONDS = 1  # the readiness probe's interval
 
@@ -68,32 +68,23 @@ class UnwritableSqlite(unittest.TestCase):
                                 capture_output=True, text=True, timeout=20)
         return result.returncode, result.stdout + result.stderr
 
-    def wait_for_ready(self, base, status):
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            resp = request("GET", base + "/ready")
-            if resp.status == status:
-                return resp
-            time.sleep(0.05)
-        self.fail(f"/ready never answered {status}: {resp.status} {resp.body}")
-
     def test_ready_is_503_while_the_file_is_read_only(self):
         service = self.serve()
-        self.wait_for_ready(service.base, 200)
+        wait_for_ready(service.base, 200)
         self.assertEqual(os.stat(self.db).st_uid, os.stat(self.data).st_uid)  # the service made it
         os.chmod(self.db, 0o400)
         made_read_only = time.monotonic()
-        resp = self.wait_for_ready(service.base, 503)
+        resp = wait_for_ready(service.base, 503)
         # One probe interval, plus the probe's own run and this loop's step.
         self.assertLess(time.monotonic() - made_read_only, PROBE_SECONDS + 1.5)
         self.assertEqual(resp.json()["checks"]["store"], "unavailable")
         self.assertIn("read-only", service.log())
         os.chmod(self.db, 0o600)
-        self.wait_for_ready(service.base, 200)
+        wait_for_ready(service.base, 200)
 
     def test_serve_refuses_a_read_only_file(self):
         service = self.serve()  # creates and migrates the database
-        self.wait_for_ready(service.base, 200)
+        wait_for_ready(service.base, 200)
         self.assertEqual(service.stop(), 0)
         os.chmod(self.db, 0o400)
         code, output = self.refused()
