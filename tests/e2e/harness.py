@@ -34,7 +34,11 @@ class Process:
         self.log_path = os.path.join(workdir, os.path.basename(args[0]) + f"-{time.monotonic_ns()}.log")
         self.log_file = open(self.log_path, "w+")
         self.proc = subprocess.Popen(args, env=env, stdout=self.log_file, stderr=subprocess.STDOUT, cwd=workdir)
-        self.port = self._wait_for_port()
+        try:
+            self.port = self._wait_for_port()
+        except RuntimeError:
+            self.stop(signal.SIGKILL)  # never left running when it did not start
+            raise
         self.base = f"http://127.0.0.1:{self.port}"
 
     def _wait_for_port(self):
@@ -162,7 +166,12 @@ class Stack:
                 "AUDIBLE_API_BASE_URL": provider,
             })
         env.update(service_env or {})
-        self.service = Process([SERVICE_BIN, "serve"], env, self.dir)
+        try:
+            self.service = Process([SERVICE_BIN, "serve"], env, self.dir)
+        except RuntimeError:
+            if self.sandbox:
+                self.sandbox.stop()
+            raise
 
     def close(self):
         """Stops both; fails if either reported a sanitizer error. Returns the service's exit code."""
