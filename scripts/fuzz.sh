@@ -14,7 +14,8 @@ if (($# != 2)); then
 fi
 target=$1
 seconds=$2
-targets=(fernet_fuzz jwt_fuzz http_request_fuzz token_answer_fuzz library_page_fuzz)
+targets=(fernet_fuzz jwt_fuzz http_request_fuzz token_answer_fuzz library_page_fuzz userinfo_fuzz
+  mongo_export_fuzz)
 [[ "$target" != all ]] && targets=("$target")
 
 cmake --preset fuzz -DAC_WERROR=ON >/dev/null

@@ -8,15 +8,33 @@
 
 namespace ac {
 
+namespace {
+
+constexpr const char* kOutcomeLabels[] = {"cache_hit",    "shared",     "ok",
+                                          "unauthorized", "bad_status", "invalid_answer",
+                                          "timeout",      "busy",       "error"};
+
+}  // namespace
+
 UserInfoClient::UserInfoClient(UserInfoOptions options, HttpFetch fetch)
-    : options_(std::move(options)), fetch_(std::move(fetch)), cache_(options_.max_entries) {}
+    : options_(std::move(options)), fetch_(std::move(fetch)), cache_(options_.max_entries) {
+  static_assert(std::size(kOutcomeLabels) == kOutcomes);
+  // All created up front, so that /metrics shows each outcome from the start (at 0).
+  for (int i = 0; i < kOutcomes; ++i) {
+    outcomes_[i] = &metrics::registry().userinfo_lookups_total.with(std::string("outcome=\"") +
+                                                                    kOutcomeLabels[i] + '"');
+  }
+}
 
 std::expected<User, UserInfoError> UserInfoClient::lookup(std::string_view token,
                                                           std::optional<double> token_expires,
                                                           std::int64_t now) {
   const Sha256Digest digest = sha256(token);
   const auto when = static_cast<double>(now);
-  if (auto cached = cache_.find(digest, when)) return std::move(*cached);
+  if (auto cached = cache_.find(digest, when)) {
+    count(kCacheHit);
+    return std::move(*cached);
+  }
 
   std::shared_ptr<Flight> flight;
   bool leader = false;
@@ -30,6 +48,7 @@ std::expected<User, UserInfoError> UserInfoClient::lookup(std::string_view token
   if (!leader) {
     std::unique_lock lock(flight->mutex);
     flight->done.wait(lock, [&] { return flight->result.has_value(); });
+    count(kShared);
     return *flight->result;
   }
 
@@ -37,7 +56,9 @@ std::expected<User, UserInfoError> UserInfoClient::lookup(std::string_view token
   auto result = cache_.find(digest, when).transform([](User user) {
     return std::expected<User, UserInfoError>(std::move(user));
   });
-  if (!result) {
+  if (result) {
+    count(kCacheHit);
+  } else {
     result = call(token);
     if (*result) {
       double until = when + static_cast<double>(options_.cache_seconds);
@@ -57,27 +78,35 @@ std::expected<User, UserInfoError> UserInfoClient::lookup(std::string_view token
   return *result;
 }
 
-std::expected<User, UserInfoError> UserInfoClient::call(std::string_view token) const {
+std::expected<User, UserInfoError> UserInfoClient::call(std::string_view token) {
   OutboundRequest request{.url = options_.url,
                           .headers = {{"Authorization", "Bearer " + std::string(token)},
                                       {"Accept", "application/json"}}};
   const auto response = fetch_(request);
   if (!response) {
+    const auto kind = response.error().kind;
+    count(kind == TransportError::kTimeout ? kTimeout
+          : kind == TransportError::kBusy  ? kBusy
+                                           : kError);
     log::warning("AUTH_USERINFO_URL did not answer", {{"error_type", response.error().message}});
     return std::unexpected(UserInfoError::kUnavailable);
   }
   if (response->status == 401 || response->status == 403) {
+    count(kUnauthorized);
     return std::unexpected(UserInfoError::kRefused);
   }
   if (response->status != 200) {
+    count(kBadStatus);
     log::warning("AUTH_USERINFO_URL answered an unexpected status", {{"status", response->status}});
     return std::unexpected(UserInfoError::kUnavailable);
   }
   auto user = user_from_json(nlohmann::json::parse(response->body, nullptr, false));
   if (!user) {
+    count(kInvalidAnswer);
     log::warning("AUTH_USERINFO_URL answered 200 without a JSON user (sub, id or _id)");
     return std::unexpected(UserInfoError::kUnavailable);
   }
+  count(kOk);
   return std::move(*user);
 }
 

@@ -12,9 +12,15 @@
 // HttpFetch's business (the service gives it a client of its own with short timeouts and a few
 // connections, failing at once when all are busy).
 //
+// Every lookup counts once in audible_connect_userinfo_lookups_total{outcome}: cache_hit, shared
+// (answered by a concurrent call for the same token), or the call's own outcome: ok, unauthorized
+// (401/403), bad_status, invalid_answer (200 without a JSON user), timeout, busy (every
+// connection in use), error (no connection, or another transport failure).
+//
 // Thread-safe. lookup() blocks on the network: never call it on an I/O thread. The token is
 // never logged.
 
+#include <array>
 #include <condition_variable>
 #include <cstdint>
 #include <expected>
@@ -28,6 +34,7 @@
 #include "auth/digest_cache.h"
 #include "auth/http_fetch.h"
 #include "auth/user.h"
+#include "obs/metrics.h"
 
 namespace ac {
 
@@ -54,10 +61,25 @@ class UserInfoClient {
     std::optional<std::expected<User, UserInfoError>> result;
   };
 
-  std::expected<User, UserInfoError> call(std::string_view token) const;
+  enum Outcome {
+    kCacheHit,
+    kShared,
+    kOk,
+    kUnauthorized,
+    kBadStatus,
+    kInvalidAnswer,
+    kTimeout,
+    kBusy,
+    kError,
+    kOutcomes
+  };
+
+  std::expected<User, UserInfoError> call(std::string_view token);
+  void count(Outcome outcome) { outcomes_[outcome]->inc(); }
 
   const UserInfoOptions options_;
   const HttpFetch fetch_;
+  std::array<metrics::Counter*, kOutcomes> outcomes_;  // the registry's, resolved once
   DigestCache<User> cache_;
   std::mutex flights_mutex_;
   std::unordered_map<Sha256Digest, std::shared_ptr<Flight>, Sha256DigestHash> flights_;

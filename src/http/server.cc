@@ -10,6 +10,7 @@
 #include <mutex>
 #include <thread>
 
+#include "http/beast_request.h"
 #include "http/connection_registry.h"
 #include "http/header_check.h"
 #include "http/response_head.h"
@@ -85,23 +86,6 @@ std::optional<std::pair<int, std::string_view>> refusal_for(const beast::error_c
     return std::pair{400, "invalid_request"};
   }
   return std::nullopt;
-}
-
-HttpRequest to_request(http::request<http::string_body>&& message, std::string peer_address) {
-  HttpRequest request;
-  request.peer_address = std::move(peer_address);
-  request.method = std::string(message.method_string());
-  const std::string_view target(message.target().data(), message.target().size());
-  const auto question = target.find('?');
-  request.path = std::string(target.substr(0, question));
-  if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
-  for (const auto& field : message) {
-    std::string name(field.name_string());
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    request.headers.emplace_back(std::move(name), std::string(field.value()));
-  }
-  request.body = std::move(message.body());
-  return request;
 }
 
 }  // namespace

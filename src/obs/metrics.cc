@@ -38,6 +38,13 @@ void render_gauge(std::string& out, const char* name, const char* help, const Ga
   out += std::string(name) + ' ' + format_number(gauge.value()) + '\n';
 }
 
+// One line per labelled counter of the family.
+void render_members(std::string& out, const std::string& name, const Family<Counter>& family) {
+  family.for_each([&](const std::string& labels, const Counter& counter) {
+    out += name + '{' + labels + "} " + std::to_string(counter.value()) + '\n';
+  });
+}
+
 }  // namespace
 
 Histogram::Histogram(std::vector<double> upper_bounds)
@@ -112,18 +119,18 @@ std::string Registry::render() const {
                "How long the most overdue account has waited past its due time.",
                background_sync_lag_seconds);
 
+  header(out, "audible_connect_userinfo_lookups_total",
+         "AUTH_USERINFO_URL lookups by outcome (cache hits and shared calls included).", "counter");
+  render_members(out, "audible_connect_userinfo_lookups_total", userinfo_lookups_total);
+
   header(out, "audible_api_response_time_ms", "Audible API call time in milliseconds.",
          "histogram");
   api_response_time_ms.render(out, "audible_api_response_time_ms", "");
 
   header(out, "http_requests_total", "HTTP requests by route and status.", "counter");
-  http_requests_total.for_each([&](const std::string& labels, const Counter& counter) {
-    out += "http_requests_total{" + labels + "} " + std::to_string(counter.value()) + '\n';
-  });
+  render_members(out, "http_requests_total", http_requests_total);
   header(out, "audible_audit_events_total", "Audit events written, by event.", "counter");
-  audit_events_total.for_each([&](const std::string& labels, const Counter& counter) {
-    out += "audible_audit_events_total{" + labels + "} " + std::to_string(counter.value()) + '\n';
-  });
+  render_members(out, "audible_audit_events_total", audit_events_total);
   header(out, "http_request_duration_seconds", "HTTP request duration by route.", "histogram");
   http_request_duration_seconds.for_each([&](const std::string& labels, const Histogram& h) {
     h.render(out, "http_request_duration_seconds", labels);

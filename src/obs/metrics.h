@@ -91,6 +91,7 @@ struct Registry {
   Counter background_sync_deferred_total;  // throttled: put back for after the back-off
   Gauge background_sync_due_accounts;
   Gauge background_sync_lag_seconds;
+  Family<Counter> userinfo_lookups_total;  // outcome (auth/userinfo_client.cc)
   Histogram api_response_time_ms{{5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000}};
   Family<Counter> http_requests_total;  // route, status
   Family<Counter> audit_events_total;   // event: audit events committed by this process

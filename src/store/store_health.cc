@@ -1,7 +1,9 @@
 #include "store/store_health.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -30,6 +32,13 @@ class SqliteHealth final : public StoreHealth {
     if (*inode_ != std::pair{st.st_dev, st.st_ino}) {
       return std::unexpected(unavailable("database file " + path_ +
                                          " was replaced: the service still writes to the old one"));
+    }
+    // Asked of the file itself: SQLite hands a new connection a read-write descriptor the
+    // process still holds for this file (its other connections' locks keep it open), so a file
+    // made read-only while the service runs would still open read-write below.
+    if (::faccessat(AT_FDCWD, path_.c_str(), W_OK, AT_EACCESS) != 0) {
+      return std::unexpected(unavailable("database file " + path_ +
+                                         " is read-only: " + std::string(std::strerror(errno))));
     }
     sqlite3* db = nullptr;
     const int opened = sqlite3_open_v2(path_.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr);
@@ -69,7 +78,10 @@ class PostgresHealth final : public StoreHealth {
     }
     auto row = conn_->exec(
         "SELECT pg_is_in_recovery(), current_setting('transaction_read_only'), "
-        "COALESCE(has_table_privilege(to_regclass('accounts'), 'INSERT,UPDATE,DELETE'), true)");
+        // Each privilege on its own: with a list, has_table_privilege is true if any is held.
+        "COALESCE(has_table_privilege(to_regclass('accounts'), 'INSERT') AND "
+        "has_table_privilege(to_regclass('accounts'), 'UPDATE') AND "
+        "has_table_privilege(to_regclass('accounts'), 'DELETE'), true)");
     if (!row) return std::unexpected(row.error());
     if (row->text(0, 0) == "t") {
       return std::unexpected(unavailable("the PostgreSQL server is a standby (read-only)"));

@@ -5,8 +5,9 @@
 // not notice some failures that lose data later: a SQLite file deleted or replaced while the
 // service runs keeps taking writes into an unlinked inode, gone at the next restart.
 //
-// - SQLite: the file still exists and is the one first seen (same inode), opens read-write without
-//   being created, is not read-only, and can take a write lock (BEGIN IMMEDIATE, rolled back; a
+// - SQLite: the file still exists and is the one first seen (same inode), this process may write
+//   it (its mode, for the effective user), it opens read-write without being created, is not
+//   read-only, and can take a write lock (BEGIN IMMEDIATE, rolled back; a
 //   lock held by another writer counts as writable).
 // - PostgreSQL: one connection of its own (reopened after a failure) answers, the server is not a
 //   standby nor read-only, and this login may insert, update and delete accounts.

@@ -34,7 +34,11 @@ class Process:
         self.log_path = os.path.join(workdir, os.path.basename(args[0]) + f"-{time.monotonic_ns()}.log")
         self.log_file = open(self.log_path, "w+")
         self.proc = subprocess.Popen(args, env=env, stdout=self.log_file, stderr=subprocess.STDOUT, cwd=workdir)
-        self.port = self._wait_for_port()
+        try:
+            self.port = self._wait_for_port()
+        except RuntimeError:
+            self.stop(signal.SIGKILL)  # never left running when it did not start
+            raise
         self.base = f"http://127.0.0.1:{self.port}"
 
     def _wait_for_port(self):
@@ -164,7 +168,12 @@ class Stack:
             })
         env.update(service_env or {})
         self.env = env  # to start the service again on the same data
-        self.service = Process([SERVICE_BIN, "serve"], env, self.dir)
+        try:
+            self.service = Process([SERVICE_BIN, "serve"], env, self.dir)
+        except RuntimeError:
+            if self.sandbox:
+                self.sandbox.stop()
+            raise
 
     def close(self):
         """Stops both; fails if either reported a sanitizer error. Returns the service's exit code."""
@@ -224,6 +233,17 @@ def approve(sandbox_base, auth_url, user="listener-1", decision="approve"):
         assert err.code == 302, err.code
         location = err.headers["Location"]
     return dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(location).query))
+
+
+def wait_for_ready(base, status, step=0.05):
+    """Polls /ready until it answers `status` (within 10 s) and returns that answer."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        resp = request("GET", base + "/ready")
+        if resp.status == status:
+            return resp
+        time.sleep(step)
+    raise AssertionError(f"/ready never answered {status}: {resp.status} {resp.body}")
 
 
 def parallel(n, fn):

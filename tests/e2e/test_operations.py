@@ -14,7 +14,7 @@ import unittest
 from cryptography.fernet import Fernet
 
 import harness
-from harness import JWT_SECRET, Stack, mint, request
+from harness import JWT_SECRET, Stack, mint, request, wait_for_ready
 
 
 def free_port():
@@ -128,21 +128,12 @@ class Logs(unittest.TestCase):
 
 
 class Ready(unittest.TestCase):
-    def wait_for_ready(self, base, status):
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            resp = request("GET", base + "/ready")
-            if resp.status == status:
-                return resp
-            time.sleep(0.1)
-        self.fail(f"/ready never answered {status}: {resp.status} {resp.body}")
-
     def test_deleted_database_file_is_not_ready(self):
         s = Stack(configured=False, start_sandbox=False)
         try:
-            self.wait_for_ready(s.service.base, 200)
+            wait_for_ready(s.service.base, 200)
             os.remove(os.path.join(s.dir, "service.db"))
-            resp = self.wait_for_ready(s.service.base, 503)
+            resp = wait_for_ready(s.service.base, 503)
             self.assertEqual(resp.json()["checks"]["store"], "unavailable")
             self.assertIn("readiness check failed", s.service.log())
         finally:
@@ -153,9 +144,9 @@ class Ready(unittest.TestCase):
         s = Stack(configured=False, start_sandbox=False,
                   service_env={"DATABASE_URL": f"sqlite:///{workdir}/db/service.db"})
         try:
-            self.wait_for_ready(s.service.base, 200)
+            wait_for_ready(s.service.base, 200)
             shutil.rmtree(os.path.join(workdir, "db"))
-            self.wait_for_ready(s.service.base, 503)
+            wait_for_ready(s.service.base, 503)
         finally:
             s.close()
             shutil.rmtree(workdir, ignore_errors=True)

@@ -123,6 +123,29 @@ class UsersThroughTheEndpoint(unittest.TestCase):
         # The slow ones time out (1 s) or find every connection busy: 503, never a pass.
         self.assertEqual(set(results[:-1]), {503})
 
+    def test_lookups_are_counted_by_outcome_in_metrics(self):
+        self.start()
+        good = platform_token("1")
+        self.connected(good)
+        self.connected(good)  # from the cache
+        self.connected(platform_token("no-such-user"))
+        self.platform.mode = "html"
+        self.connected(platform_token("2"))
+        self.platform.mode = "error"
+        self.connected(platform_token("3"))
+        self.platform.mode = "slow"
+        self.platform.slow_seconds = 2.0  # past AUTH_HTTP_TIMEOUT_SECONDS
+        self.connected(platform_token("4"))
+        body = request("GET", self.stack.service.base + "/metrics").body
+        counts = {}
+        for line in body.splitlines():
+            if line.startswith("audible_connect_userinfo_lookups_total{"):
+                outcome = line.split('outcome="', 1)[1].split('"', 1)[0]
+                counts[outcome] = float(line.rsplit(" ", 1)[1])
+        self.assertEqual(counts, {"cache_hit": 1, "shared": 0, "ok": 1, "unauthorized": 1,
+                                  "bad_status": 1, "invalid_answer": 1, "timeout": 1, "busy": 0,
+                                  "error": 0})
+
     def test_opaque_tokens_with_the_endpoint_alone(self):
         self.start({"SECRET_KEY": ""}, opaque={"opaque-premium": "1", "opaque-basic": "2"})
         self.assertEqual(self.connected("opaque-premium").status, 200)

@@ -8,7 +8,6 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <cctype>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -20,6 +19,7 @@
 #include "audible/catalog.h"
 #include "audible/library_sync.h"
 #include "auth/open_authenticator.h"
+#include "http/beast_request.h"
 #include "http/header_check.h"
 #include "oauth/connect_flow.h"
 #include "oauth/local_refresh_lock.h"
@@ -94,19 +94,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!ec && !parser.is_done()) parser.put_eof(ec);
   if (ec || !parser.is_done()) return 0;
 
-  auto message = parser.release();
-  ac::HttpRequest request;
-  request.method = std::string(message.method_string());
-  const std::string_view target(message.target().data(), message.target().size());
-  const auto question = target.find('?');
-  request.path = std::string(target.substr(0, question));
-  if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
-  for (const auto& field : message) {
-    std::string name(field.name_string());
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    request.headers.emplace_back(std::move(name), std::string(field.value()));
-  }
-  request.body = std::move(message.body());
+  ac::HttpRequest request = ac::to_request(parser.release(), "");
   const ac::HttpResponse response = fixture.app->handle(request);
   if (response.status == 500 || response.status < 100 || response.status > 599) std::abort();
   if (ac::first_unsafe_header(response.headers)) std::abort();

@@ -5,9 +5,8 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
-#include "app/commands.h"
+#include "check_config_support.h"
 #include "crypto/fernet.h"
 #include "store/sqlite_database.h"
 #include "store/stores.h"
@@ -16,12 +15,6 @@ namespace ac {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Outcome {
-  int code;
-  std::string out;
-  std::string err;
-};
 
 class CheckConfig : public ::testing::Test {
  protected:
@@ -35,26 +28,11 @@ class CheckConfig : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   // A usable configuration, changed by `changes` (an empty value removes the variable).
-  Outcome check(std::map<std::string, std::string> changes = {}, bool connect = false) {
-    std::map<std::string, std::string> env{
-        {"AUDIBLE_CLIENT_ID", "client-id"},
-        {"AUDIBLE_CLIENT_SECRET", "client-secret-value"},
-        {"AUDIBLE_REDIRECT_URI", "https://app.example/cb"},
-        {"AUDIBLE_TOKEN_ENCRYPTION_KEY", key_},
-        {"JWT_SECRET_KEY", "jwt-secret-value-of-at-least-32-bytes"},
-        {"DATABASE_URL", "sqlite:///" + (dir_ / "data" / "service.db").string()},
-        {"PORT", "0"}};
-    for (auto& [name, value] : changes) {
-      if (value.empty()) {
-        env.erase(name);
-      } else {
-        env[name] = value;
-      }
-    }
-    std::ostringstream out;
-    std::ostringstream err;
-    const int code = run_check_config(map_environment(std::move(env)), out, err, connect);
-    return {code, out.str(), err.str()};
+  testing::CheckConfigOutcome check(std::map<std::string, std::string> changes = {},
+                                    bool connect = false) {
+    changes.try_emplace("AUDIBLE_TOKEN_ENCRYPTION_KEY", key_);
+    return testing::run_check_config_with("sqlite:///" + (dir_ / "data" / "service.db").string(),
+                                          std::move(changes), connect);
   }
 
   static bool has(const std::string& text, const std::string& part) {

@@ -45,6 +45,11 @@ std::string with_database(const std::string& url, const std::string& database) {
          (query == std::string::npos ? "" : url.substr(query));
 }
 
+std::string with_password(const std::string& url, const std::string& password) {
+  const auto colon = url.find(':', url.find("://") + 3);
+  return url.substr(0, colon + 1) + password + url.substr(url.find('@'));
+}
+
 ScratchPgDatabase::ScratchPgDatabase(const std::string& server_url) : server_url_(server_url) {
   static std::atomic<int> counter{0};
   name_ = "ac_scratch_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);

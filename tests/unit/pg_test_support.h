@@ -18,6 +18,9 @@ std::optional<std::string> shared_postgres_url();
 // `url` with its database name replaced by `database`.
 std::string with_database(const std::string& url, const std::string& database);
 
+// `url` (postgresql://USER:PASSWORD@...) with its password replaced by `password`.
+std::string with_password(const std::string& url, const std::string& password);
+
 // A fresh database on the server at `server_url`, dropped (with any connection left) when this
 // goes. Failures fail the running test.
 class ScratchPgDatabase {

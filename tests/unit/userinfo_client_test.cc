@@ -6,15 +6,22 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <thread>
 #include <vector>
 
 #include "fake_fetch.h"
+#include "obs/metrics.h"
 
 namespace ac {
 namespace {
 
 constexpr std::int64_t kNow = 1'800'000'000;
+
+// audible_connect_userinfo_lookups_total{outcome} as it stands now (the registry is the process's).
+std::uint64_t lookups(const std::string& outcome) {
+  return metrics::registry().userinfo_lookups_total.with("outcome=\"" + outcome + '"').value();
+}
 
 class UserInfoClientTest : public ::testing::Test {
  protected:
@@ -65,6 +72,38 @@ TEST_F(UserInfoClientTest, RefusalIsRefusedAndEverythingElseIsUnavailable) {
   }
 }
 
+TEST_F(UserInfoClientTest, EveryLookupCountsOnceByItsOutcome) {
+  auto c = client();
+  const std::vector<std::string> outcomes{"cache_hit",    "shared",     "ok",
+                                          "unauthorized", "bad_status", "invalid_answer",
+                                          "timeout",      "busy",       "error"};
+  std::map<std::string, std::uint64_t> before;
+  for (const auto& outcome : outcomes) before[outcome] = lookups(outcome);
+  const auto added = [&](const std::string& outcome) { return lookups(outcome) - before[outcome]; };
+
+  fetch_.answer(200, R"({"sub": "u"})");
+  ASSERT_TRUE(c.lookup("good", std::nullopt, kNow));
+  ASSERT_TRUE(c.lookup("good", std::nullopt, kNow));
+  fetch_.answer(403, "");
+  EXPECT_FALSE(c.lookup("refused", std::nullopt, kNow));
+  fetch_.answer(502, "");
+  EXPECT_FALSE(c.lookup("t", std::nullopt, kNow));
+  fetch_.answer(200, "<html>login</html>");
+  EXPECT_FALSE(c.lookup("t", std::nullopt, kNow));
+  for (const auto kind : {TransportError::kTimeout, TransportError::kBusy, TransportError::kConnect,
+                          TransportError::kTooLarge}) {
+    fetch_.fail(kind);
+    EXPECT_FALSE(c.lookup("t", std::nullopt, kNow));
+  }
+  const std::map<std::string, std::uint64_t> expected{
+      {"cache_hit", 1},      {"shared", 0},  {"ok", 1},   {"unauthorized", 1}, {"bad_status", 1},
+      {"invalid_answer", 1}, {"timeout", 1}, {"busy", 1}, {"error", 2}};
+  for (const auto& [outcome, count] : expected) EXPECT_EQ(added(outcome), count) << outcome;
+  EXPECT_NE(metrics::registry().render().find(
+                "audible_connect_userinfo_lookups_total{outcome=\"invalid_answer\"}"),
+            std::string::npos);
+}
+
 TEST_F(UserInfoClientTest, CachesPerTokenForTheTtlButNeverPastExp) {
   fetch_.answer(200, R"({"sub": "u", "subscription_tier": "premium"})");
   auto c = client(60);
@@ -109,6 +148,8 @@ TEST_F(UserInfoClientTest, TheCacheIsBounded) {
 TEST_F(UserInfoClientTest, ConcurrentLookupsOfOneTokenMakeOneCall) {
   fetch_.answer(200, R"({"sub": "u", "subscription_tier": "family"})");
   auto c = client();
+  const auto served_without_a_call = [] { return lookups("shared") + lookups("cache_hit"); };
+  const auto before = served_without_a_call();
   fetch_.hold();
   std::vector<std::thread> threads;
   std::atomic<int> families = 0;
@@ -124,6 +165,7 @@ TEST_F(UserInfoClientTest, ConcurrentLookupsOfOneTokenMakeOneCall) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(families, 8);
   EXPECT_EQ(fetch_.calls(), 1);
+  EXPECT_EQ(served_without_a_call() - before, 7u);  // shared, or from the cache when late
 }
 
 TEST_F(UserInfoClientTest, ConcurrentLookupsShareAFailureToo) {
