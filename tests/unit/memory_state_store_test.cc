@@ -72,13 +72,17 @@ TEST(MemoryStateStore, SweepDropsExpiredAndUsedEntries) {
   for (int i = 0; i < 1000; ++i) store.put("s" + std::to_string(i), "u", PkceVerifier::generate());
   EXPECT_EQ(store.size(), 1000u);
   clock.now += 20s;  // expired, and past the one-TTL memory of expired entries
-  // Every shard is swept within 16 calls, whichever shards the calls' own states fall in.
-  for (int i = 0; i < 16; ++i) store.put("new" + std::to_string(i), "u", PkceVerifier::generate());
-  EXPECT_EQ(store.size(), 16u);
-  for (int i = 0; i < 16; ++i) ASSERT_TRUE(store.consume("new" + std::to_string(i), "u"));
-  for (int i = 0; i < 16; ++i)
+  // Every shard is swept within kShards calls, whichever shards the calls' own states fall in.
+  constexpr int kCalls = MemoryStateStore::kShards;
+  for (int i = 0; i < kCalls; ++i) {
+    store.put("new" + std::to_string(i), "u", PkceVerifier::generate());
+  }
+  EXPECT_EQ(store.size(), MemoryStateStore::kShards);
+  for (int i = 0; i < kCalls; ++i) ASSERT_TRUE(store.consume("new" + std::to_string(i), "u"));
+  for (int i = 0; i < kCalls; ++i) {
     store.put("newer" + std::to_string(i), "u", PkceVerifier::generate());
-  EXPECT_EQ(store.size(), 16u);  // the used entries went with the sweeps
+  }
+  EXPECT_EQ(store.size(), MemoryStateStore::kShards);  // the used entries went with the sweeps
 }
 
 TEST(MemoryStateStore, SixtyFourThreadsOneWinner) {
