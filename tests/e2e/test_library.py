@@ -183,6 +183,7 @@ class Library(unittest.TestCase):
         self.assertEqual(resp.json(), {"detail": [invalid("int_parsing", "skip", INT_PARSING, "x"),
                                                   invalid("greater_than_equal", "limit",
                                                           "Input should be greater than or equal to 1", "0")]})
+        self.sync(token)
         self.assertEqual(len(self.stack.api("GET", "/library?limit=1000&limit=2", token=token).json()), 2)
         self.assertEqual(len(self.stack.api("GET", "/library?skip=99999999999999999999", token=token).json()), 0)
 
