@@ -212,9 +212,12 @@ HttpResponse ServiceApp::run_route(const Route& route, HttpRequest& request,
     if (body.is_discarded()) return error_response(400, "invalid_json");
   }
   ValidationErrors invalid;
+  // Only routes that declare parameters read the query (FastAPI ignores the rest).
   RouteRequest route_request{
       request, user, std::move(params),
-      validate_query(route.query_params, parse_query(request.query), invalid),
+      route.query_params.empty()
+          ? nlohmann::json::object()
+          : validate_query(route.query_params, parse_query(request.query), invalid),
       route.body ? validate_body(*route.body, body, invalid) : nullptr};
   if (!invalid.empty()) return invalid.response();
   return route.handler(route_request);
