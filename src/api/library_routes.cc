@@ -79,10 +79,11 @@ std::vector<Route> library_routes(const Settings& settings, LibrarySync& sync,
 
   auto search_handler = [&catalog, &library](RouteRequest& request) {
     metrics::registry().api_search_requests_total.inc();
-    // As the seeds did: the query is trimmed, then counted in characters.
+    // The Python service's own 400 (not a 422): the trimmed query, counted in characters.
     const std::string q = trim_whitespace(request.query.at("q").get<std::string>());
-    if (code_points(q) < 2)
+    if (code_points(q) < 2) {
       return error_response(400, "Search query must be at least 2 characters");
+    }
     const auto limit = request.query.at("limit").get<int>();
     auto books = catalog.search(q, limit);
     if (!books) {
