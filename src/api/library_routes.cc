@@ -1,31 +1,15 @@
 #include "api/library_routes.h"
 
-#include <charconv>
-
 #include "api/responses.h"
+#include "api/schemas.h"
 #include "config/url.h"
-#include "http/query.h"
 #include "obs/log.h"
 #include "obs/metrics.h"
 #include "util/text.h"
+#include "util/utf8.h"
 
 namespace ac {
 namespace {
-
-using Query = std::vector<std::pair<std::string, std::string>>;
-
-// The query parameter as a whole number in [min, max]; the default when absent; nullopt when bad.
-std::optional<std::int64_t> int_param(const Query& query, std::string_view name,
-                                      std::int64_t fallback, std::int64_t min, std::int64_t max) {
-  const auto text = form_value(query, name);
-  if (!text) return fallback;
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
-    return std::nullopt;
-  }
-  return value;
-}
 
 HttpResponse books_response(const std::vector<Audiobook>& books) {
   nlohmann::json list = nlohmann::json::array();
@@ -38,6 +22,7 @@ HttpResponse sync_error_response(SyncError error) {
     case SyncError::kNotConnected:
       return error_response(400, "Audible account not connected");
     case SyncError::kReauthRequired:
+      return error_response(409, "audible_reauth_required");
     case SyncError::kUnavailable:
     case SyncError::kStoreUnavailable:
       return error_response(503, "audible_service_unavailable");
@@ -82,24 +67,25 @@ std::vector<Route> library_routes(const Settings& settings, LibrarySync& sync,
   };
 
   auto library_handler = [&library, &accounts](RouteRequest& request) {
-    const auto skip = int_param(request.query, "skip", 0, 0, 1'000'000'000);
-    const auto limit = int_param(request.query, "limit", 20, 1, 100);
-    if (!skip || !limit) return error_response(422, "invalid_parameters");
+    const auto skip = request.query.at("skip").get<std::int64_t>();
+    const auto limit = request.query.at("limit").get<std::int64_t>();
     const auto account = accounts.find(request.user.id);
     if (!account) return store_error_response(account.error());
     if (!*account) return error_response(400, "Audible account not connected");
-    const auto books = library.page(request.user.id, *skip, *limit);
+    const auto books = library.page(request.user.id, skip, limit);
     if (!books) return store_error_response(books.error());
     return books_response(*books);
   };
 
   auto search_handler = [&catalog, &library](RouteRequest& request) {
     metrics::registry().api_search_requests_total.inc();
-    const std::string q = trim_whitespace(form_value(request.query, "q").value_or(""));
-    if (q.size() < 2) return error_response(400, "Search query must be at least 2 characters");
-    const auto limit = int_param(request.query, "limit", 20, 1, 50);
-    if (!limit || q.size() > 200) return error_response(422, "invalid_parameters");
-    auto books = catalog.search(q, static_cast<int>(*limit));
+    // The Python service's own 400 (not a 422): the trimmed query, counted in characters.
+    const std::string q = trim_whitespace(request.query.at("q").get<std::string>());
+    if (code_points(q) < 2) {
+      return error_response(400, "Search query must be at least 2 characters");
+    }
+    const auto limit = request.query.at("limit").get<int>();
+    auto books = catalog.search(q, limit);
     if (!books) {
       log::warning("catalog search failed", {{"error_type", books.error().reason}});
       return error_response(503, "audible_service_unavailable");
@@ -130,49 +116,68 @@ std::vector<Route> library_routes(const Settings& settings, LibrarySync& sync,
                                marketplace_domain(settings.api_base_url)](RouteRequest& request) {
     const std::string& asin = request.path_params.at(0);
     if (!is_valid_asin(asin)) return error_response(400, "invalid_asin");
-    std::string platform = form_value(request.query, "platform").value_or("web");
-    if (platform.empty() || platform.size() > 32) return error_response(422, "invalid_parameters");
+    const std::string platform = request.query.at("platform").get<std::string>();
     return json_response(200, {{"url", "https://www.audible." + domain + "/pd/" + asin},
                                {"platform", platform},
                                {"action", "redirect_to_audible"}});
   };
 
+  const auto limit_param = [](std::int64_t maximum) {
+    return QueryParam{.name = "limit",
+                      .type = QueryParam::Type::kInteger,
+                      .description = "how many to return",
+                      .default_value = 20,
+                      .minimum = 1,
+                      .maximum = maximum};
+  };
   return {
       {.method = "POST",
        .pattern = "/api/v1/user/audible/library/sync",
        .summary = "Sync the user's Audible library into the service's store",
+       .operation_id = "sync_audible_library",
        .needs_configured = true,
        .calls_provider = true,
+       .response = ResponseBody{.schema = library_sync_schema()},
        .errors = {{400, "Audible account not connected"},
-                  {503, "audible_service_unavailable"},
-                  {503, "audible_integration_not_configured"}},
+                  {409, "audible_reauth_required"},
+                  {503, "audible_service_unavailable"}},
        .handler = std::move(sync_handler)},
       {.method = "GET",
        .pattern = "/api/v1/user/audible/library",
        .summary = "The synced library, newest purchase first",
-       .query_params = {{"skip", "integer", "items to skip, from 0"},
-                        {"limit", "integer", "items to return, 1 to 100 (20)"}},
-       .errors = {{400, "Audible account not connected"},
-                  {422, "invalid_parameters"},
-                  {503, "audible_service_unavailable"}},
+       .operation_id = "get_audible_library",
+       .query_params = {{.name = "skip",
+                         .type = QueryParam::Type::kInteger,
+                         .description = "how many to skip",
+                         .default_value = 0,
+                         .minimum = 0},
+                        limit_param(100)},
+       .response = ResponseBody{.schema = audiobook_schema(), .list = true},
+       .errors = {{400, "Audible account not connected"}, {503, "audible_service_unavailable"}},
        .handler = std::move(library_handler)},
       {.method = "GET",
        .pattern = "/api/v1/user/audible/search",
        .summary = "Search the Audible catalog",
+       .operation_id = "search_audible_catalog",
        .rate_class = RateClass::kSearch,
        .needs_configured = true,
        .calls_provider = true,
-       .query_params = {{"q", "string", "keywords, at least 2 characters"},
-                        {"limit", "integer", "results, 1 to 50 (20)"}},
+       .query_params = {{.name = "q",
+                         .description = "keywords, at least 2 characters once trimmed (400 "
+                                        "otherwise)",
+                         .required = true,
+                         .max_length = 200},
+                        limit_param(50)},
+       .response = ResponseBody{.schema = audiobook_schema(), .list = true},
        .errors = {{400, "Search query must be at least 2 characters"},
-                  {422, "invalid_parameters"},
-                  {503, "audible_service_unavailable"},
-                  {503, "audible_integration_not_configured"}},
+                  {503, "audible_service_unavailable"}},
        .handler = std::move(search_handler)},
       {.method = "GET",
        .pattern = "/api/v1/user/audible/{asin}/details",
        .summary = "One audiobook from the catalog",
+       .operation_id = "get_audiobook_details",
        .calls_provider = true,
+       .response = ResponseBody{.schema = audiobook_schema()},
        .errors = {{400, "invalid_asin"},
                   {404, "audiobook_not_found"},
                   {503, "audible_service_unavailable"}},
@@ -180,8 +185,14 @@ std::vector<Route> library_routes(const Settings& settings, LibrarySync& sync,
       {.method = "GET",
        .pattern = "/api/v1/user/audible/{asin}/play-url",
        .summary = "Where to play an audiobook: its page on the marketplace's Audible site",
+       .operation_id = "get_audiobook_play_url",
        .blocking = false,
-       .query_params = {{"platform", "string", "web (default), ios, android, ..."}},
+       .query_params = {{.name = "platform",
+                         .description = "web, ios, android, ...",
+                         .default_value = "web",
+                         .min_length = 1,
+                         .max_length = 32}},
+       .response = ResponseBody{.schema = play_url_schema()},
        .errors = {{400, "invalid_asin"}},
        .handler = std::move(play_url_handler)},
   };

@@ -1,6 +1,7 @@
 #include "api/oauth_routes.h"
 
 #include "api/responses.h"
+#include "api/schemas.h"
 #include "obs/log.h"
 #include "obs/metrics.h"
 
@@ -50,21 +51,12 @@ HttpResponse authorize(ConnectFlow& flow, RouteRequest& request) {
 HttpResponse callback(ConnectFlow& flow, RouteRequest& request) {
   auto& m = metrics::registry();
   m.oauth_callback_requests_total.inc();
+  // The body was checked against its declaration: `state` is a string, `code` or `error` is.
   CallbackInput input;
-  auto state = string_member(request.body, "state");
+  input.state = request.body.at("state").get<std::string>();
   input.code = string_member(request.body, "code");
   input.iss = string_member(request.body, "iss");
   input.error = string_member(request.body, "error");
-  constexpr std::size_t kMaxField = 4096;
-  const bool too_long = (state && state->size() > kMaxField) ||
-                        (input.code && input.code->size() > kMaxField) ||
-                        (input.iss && input.iss->size() > kMaxField) ||
-                        (input.error && input.error->size() > kMaxField);
-  if (!state || state->empty() || (!input.code && !input.error) || too_long) {
-    m.oauth_callback_errors_total.inc();
-    return error_response(422, "invalid_parameters");
-  }
-  input.state = std::move(*state);
   const auto account = flow.complete(request.user, input);
   if (!account) {
     m.oauth_callback_errors_total.inc();
@@ -116,36 +108,49 @@ std::vector<Route> oauth_routes(ConnectFlow& flow, AccountStore& accounts,
       {.method = "POST",
        .pattern = "/api/v1/user/audible/oauth/authorize",
        .summary = "Start linking: an authorization URL with state and PKCE challenge",
+       .operation_id = "get_audible_oauth_url",
        .rate_class = RateClass::kAuthorize,
        .needs_configured = true,
-       .json_body = true,
        .blocking = state_store_blocks,
-       .errors = {{503, "audible_integration_not_configured"},
-                  {503, "audible_service_unavailable"},
-                  {500, "failed_to_generate_oauth_url"}},
+       .body = RequestBody{.schema_name = "AudibleOAuthRequest",
+                           .fields = {{"redirect_uri",
+                                       "ignored: the configured redirect URI is always used"}}},
+       .response = ResponseBody{.schema = oauth_url_schema()},
+       .errors = {{503, "audible_service_unavailable"}, {500, "failed_to_generate_oauth_url"}},
        .handler = [&flow](RouteRequest& request) { return authorize(flow, request); }},
       {.method = "POST",
        .pattern = "/api/v1/user/audible/oauth/callback",
        .summary = "Finish linking: exchange the code, store the encrypted tokens",
+       .operation_id = "handle_audible_oauth_callback",
        .rate_class = RateClass::kCallback,
        .needs_configured = true,
-       .json_body = true,
        .calls_provider = true,
+       .body = RequestBody{.schema_name = "AudibleOAuthCallback",
+                           .required = true,
+                           .fields = {{"state", "the state that authorize returned", true},
+                                      {"code", "the authorization code, on approval"},
+                                      {"iss", "the issuer, when the provider sent one (RFC 9207)"},
+                                      {"error", "the provider's error, on refusal"}},
+                           .one_of_required = {"code", "error"}},
+       .response = ResponseBody{.schema = oauth_connected_schema()},
        .errors = {{400, "invalid_state_parameter"},
                   {400, "audible_oauth_denied"},
                   {400, "audible_oauth_failed"},
-                  {503, "audible_service_unavailable"},
-                  {503, "audible_integration_not_configured"}},
+                  {503, "audible_service_unavailable"}},
        .handler = [&flow](RouteRequest& request) { return callback(flow, request); }},
       {.method = "GET",
        .pattern = "/api/v1/user/audible/connected",
        .summary = "Whether the user has linked an Audible account, and its sync state",
+       .operation_id = "check_audible_connection",
+       .response = ResponseBody{.schema = connection_status_schema()},
        .errors = {{503, "audible_service_unavailable"}},
        .handler = [&accounts](RouteRequest& request) { return connected(accounts, request); }},
       {.method = "POST",
        .pattern = "/api/v1/user/audible/disconnect",
        .summary = "Unlink: revoke at the provider (best effort) and delete the account",
+       .operation_id = "disconnect_audible_account",
        .calls_provider = true,
+       .response = ResponseBody{.schema = disconnected_schema()},
        .errors = {{404, "No Audible account connected"}, {503, "audible_service_unavailable"}},
        .handler = [&flow](RouteRequest& request) { return disconnect(flow, request); }},
   };

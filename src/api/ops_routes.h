@@ -3,6 +3,7 @@
 #include <functional>
 #include <vector>
 
+#include "api/openapi.h"  // openapi_document, for the routes that serve it
 #include "api/readiness_probe.h"
 #include "api/route.h"
 
@@ -12,8 +13,5 @@ namespace ac {
 // the probe's latest snapshot (200 when every check passed, 503 otherwise, with each check's
 // "ok" or "unavailable"). `probe` must outlive the routes.
 std::vector<Route> ops_routes(const ReadinessProbe& probe);
-
-// The OpenAPI 3 document of a route table.
-nlohmann::json openapi_document(const std::vector<Route>& routes);
 
 }  // namespace ac

@@ -4,7 +4,9 @@
 #include <cmath>
 
 #include "api/docs_routes.h"
+#include "api/openapi.h"
 #include "api/ops_routes.h"
+#include "api/request_validation.h"
 #include "api/responses.h"
 #include "crypto/fernet.h"
 #include "crypto/random.h"
@@ -60,6 +62,18 @@ HttpResponse unauthorized() {
   return response;
 }
 
+// 405 with the path's methods in Allow (RFC 9110 15.5.6).
+HttpResponse method_not_allowed(const std::vector<std::string_view>& allowed) {
+  HttpResponse response = error_response(405, "method_not_allowed");
+  std::string methods;
+  for (const auto method : allowed) {
+    if (!methods.empty()) methods += ", ";
+    methods += method;
+  }
+  response.set_header("Allow", methods);
+  return response;
+}
+
 HttpResponse too_many_requests(int retry_after_seconds) {
   HttpResponse response = error_response(429, "rate_limit_exceeded");
   response.set_header("Retry-After", std::to_string(retry_after_seconds));
@@ -81,8 +95,10 @@ ServiceApp::ServiceApp(const Settings& settings, Authenticator& authenticator, R
     routes_.push_back({.method = "GET",
                        .pattern = "/openapi.json",
                        .summary = "This document",
+                       .operation_id = "openapi",
                        .needs_user = false,
-                       .blocking = false});
+                       .blocking = false,
+                       .response = ResponseBody{.schema = {"", {{"type", "object"}}}}});
     // The table is fixed from here on, so the document is made once.
     routes_.back().handler = [document = json_response(200, openapi_document(routes_))](
                                  RouteRequest&) { return document; };
@@ -112,7 +128,7 @@ ServiceApp::Match ServiceApp::match(const HttpRequest& request) const {
       }
     }
     if (!same) continue;
-    result.path_known = true;
+    result.allowed.push_back(route.method);
     if (route.method == request.method) {
       result.route = &route;
       result.params = std::move(params);
@@ -197,18 +213,20 @@ HttpResponse ServiceApp::run_route(const Route& route, HttpRequest& request,
     return error_response(503, "audible_integration_not_configured");
   }
 
-  auto query = parse_form(request.query);
-  if (!query) return error_response(422, "invalid_parameters");
-  RouteRequest route_request{request, user, std::move(params), std::move(*query), nullptr};
-  if (route.json_body) {
-    if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
-      route_request.body = nlohmann::json::object();
-    } else {
-      route_request.body = nlohmann::json::parse(request.body, nullptr, false);
-      if (route_request.body.is_discarded()) return error_response(400, "invalid_json");
-      if (!route_request.body.is_object()) return error_response(422, "invalid_parameters");
-    }
+  nlohmann::json body;  // null: no body
+  if (route.body && request.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+    body = nlohmann::json::parse(request.body, nullptr, false);
+    if (body.is_discarded()) return error_response(400, "invalid_json");
   }
+  ValidationErrors invalid;
+  // Only routes that declare parameters read the query (FastAPI ignores the rest).
+  RouteRequest route_request{
+      request, user, std::move(params),
+      route.query_params.empty()
+          ? nlohmann::json::object()
+          : validate_query(route.query_params, parse_query(request.query), invalid),
+      route.body ? validate_body(*route.body, body, invalid) : nullptr};
+  if (!invalid.empty()) return invalid.response();
   return route.handler(route_request);
 }
 
@@ -224,8 +242,8 @@ HttpResponse ServiceApp::handle(HttpRequest& request) {
   if (preflight) {
     response = cors_.preflight(request);
   } else if (found.route == nullptr) {
-    response = found.path_known ? error_response(405, "method_not_allowed")
-                                : error_response(404, "not_found");
+    response = found.allowed.empty() ? error_response(404, "not_found")
+                                     : method_not_allowed(found.allowed);
   } else {
     try {
       response = run_route(*found.route, request, std::move(found.params), user_id);

@@ -2,7 +2,7 @@
 
 // The service as the HTTP server sees it: matches a request to its route, then applies the
 // route's needs in the contract's order (authentication 401/400, premium 403, rate limit 429,
-// configuration 503, body 400/422), runs the handler, and adds to every response, errors
+// configuration 503, query and body 400/422), runs the handler, and adds to every response, errors
 // included, the security headers, X-Request-ID and, for a listed origin, the CORS headers; then
 // counts and logs it. A CORS preflight is answered before any of those checks.
 //
@@ -45,7 +45,7 @@ class ServiceApp final : public HttpApp {
  private:
   struct Match {
     const Route* route = nullptr;
-    bool path_known = false;  // some route has this path, perhaps with another method
+    std::vector<std::string_view> allowed;  // the methods of the routes with this path
     std::vector<std::string> params;
   };
   Match match(const HttpRequest& request) const;

@@ -135,10 +135,9 @@ class Errors(unittest.TestCase):
         token = mint("sloppy")
         resp = s.api("POST", "/oauth/callback", raw=b"{not json", token=token, headers={"Content-Type": "application/json"})
         self.assertDetail(resp, 400, "invalid_json")
-        self.assertDetail(s.api("POST", "/oauth/callback", body=["a"], token=token), 422, "invalid_parameters")
-        self.assertDetail(s.api("POST", "/oauth/callback", body={"code": "x"}, token=token), 422, "invalid_parameters")
-        self.assertDetail(s.api("POST", "/oauth/callback", body={"state": 5, "code": "x"}, token=token), 422, "invalid_parameters")
-        self.assertDetail(s.api("POST", "/oauth/callback", body={"state": "s"}, token=token), 422, "invalid_parameters")
+        # Empty state is a string, as pydantic sees it, and an unknown one.
+        self.assertDetail(s.api("POST", "/oauth/callback", body={"state": "", "code": "x"}, token=token),
+                          400, "invalid_state_parameter")
         resp = s.api("POST", "/oauth/callback", raw=b"{" + b" " * 70000 + b"}", token=token,
                      headers={"Content-Type": "application/json"})
         self.assertDetail(resp, 413, "request_too_large")
@@ -157,8 +156,12 @@ class Errors(unittest.TestCase):
     def test_unknown_paths_and_methods(self):
         s = self.stack
         self.assertDetail(request("GET", s.service.base + "/nope"), 404, "not_found")
-        self.assertDetail(request("GET", s.service.base + API + "/oauth/authorize"), 405, "method_not_allowed")
-        self.assertDetail(request("DELETE", s.service.base + "/health"), 405, "method_not_allowed")
+        self.assertNotIn("Allow", request("GET", s.service.base + "/nope").headers)
+        for method, path, allow in (("GET", API + "/oauth/authorize", "POST"), ("DELETE", "/health", "GET"),
+                                    ("POST", API + "/B0ABCDEFGH/details", "GET"), ("GET", API + "/library/sync", "POST")):
+            resp = request(method, s.service.base + path, token=mint("wanderer"))
+            self.assertDetail(resp, 405, "method_not_allowed")
+            self.assertEqual(resp.headers["Allow"], allow, path)
 
     def test_request_id_is_echoed_when_sane(self):
         s = self.stack
@@ -190,6 +193,58 @@ class Errors(unittest.TestCase):
             self.assertIn(API + path, doc["paths"])
         for path in ("/health", "/ready", "/metrics", "/openapi.json"):
             self.assertIn(path, doc["paths"])
+
+
+class Validation(unittest.TestCase):
+    """422 in FastAPI's shape, with pydantic v2's types and messages, for the callback's body."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.stack = Stack({"AUDIBLE_RATE_LIMIT_CALLBACK_PER_MINUTE": "1000"})
+        cls.token = mint("validated")
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.stack.close()
+
+    def assertInvalid(self, resp, *items):
+        self.assertEqual((resp.status, resp.json()), (422, {"detail": list(items)}), resp.body)
+        self.assertEqual(resp.headers["X-Frame-Options"], "DENY")
+
+    def callback(self, **kwargs):
+        return self.stack.api("POST", "/oauth/callback", token=self.token, **kwargs)
+
+    def test_callback_body(self):
+        self.assertInvalid(self.callback(body=["a"]),
+                           {"type": "model_attributes_type", "loc": ["body"],
+                            "msg": "Input should be a valid dictionary or object to extract fields from", "input": ["a"]})
+        self.assertInvalid(self.callback(body="text"),
+                           {"type": "model_attributes_type", "loc": ["body"],
+                            "msg": "Input should be a valid dictionary or object to extract fields from", "input": "text"})
+        self.assertInvalid(self.callback(body={"code": "x"}),
+                           {"type": "missing", "loc": ["body", "state"], "msg": "Field required", "input": {"code": "x"}})
+        self.assertInvalid(self.callback(body={"state": 5, "code": "x"}),
+                           {"type": "string_type", "loc": ["body", "state"], "msg": "Input should be a valid string", "input": 5})
+        self.assertInvalid(self.callback(body={"state": None, "code": ["x"]}),
+                           {"type": "string_type", "loc": ["body", "state"], "msg": "Input should be a valid string", "input": None},
+                           {"type": "string_type", "loc": ["body", "code"], "msg": "Input should be a valid string", "input": ["x"]})
+        self.assertInvalid(self.callback(body={"state": "s"}),
+                           {"type": "value_error", "loc": ["body"], "msg": "Value error, code or error is required",
+                            "input": {"state": "s"}})
+        self.assertInvalid(self.callback(),
+                           {"type": "missing", "loc": ["body"], "msg": "Field required", "input": None})
+        self.assertInvalid(self.callback(body={"state": "s" * 4097, "code": "x"}),
+                           {"type": "string_too_long", "loc": ["body", "state"],
+                            "msg": "String should have at most 4096 characters", "input": "s" * 4097})
+        # null for an optional member is fine: the state is what fails.
+        resp = self.callback(body={"state": "never-issued", "code": "x", "iss": None, "error": None})
+        self.assertEqual((resp.status, resp.json()), (400, {"detail": "invalid_state_parameter"}))
+
+    def test_authorize_body_is_optional_but_typed(self):
+        self.assertEqual(self.stack.api("POST", "/oauth/authorize", token=self.token).status, 200)
+        resp = self.stack.api("POST", "/oauth/authorize", body={"redirect_uri": 5}, token=self.token)
+        self.assertInvalid(resp, {"type": "string_type", "loc": ["body", "redirect_uri"],
+                                  "msg": "Input should be a valid string", "input": 5})
 
 
 class RateLimits(unittest.TestCase):

@@ -8,6 +8,13 @@ from cryptography.fernet import Fernet
 
 from harness import Stack, mint, parallel
 
+INT_PARSING = "Input should be a valid integer, unable to parse string as an integer"
+
+
+def invalid(type_, name, msg, input_):
+    """One item of FastAPI's 422 list for a query parameter."""
+    return {"type": type_, "loc": ["query", name], "msg": msg, "input": input_}
+
 LIMITS = {"AUDIBLE_RATE_LIMIT_GENERAL_PER_MINUTE": "100000", "AUDIBLE_RATE_LIMIT_SEARCH_PER_MINUTE": "100000",
           "AUDIBLE_RATE_LIMIT_CALLBACK_PER_MINUTE": "1000", "AUDIBLE_RATE_LIMIT_PER_MINUTE": "1000",
           # Many concurrent syncs of one user on purpose (refresh single flight).
@@ -134,7 +141,7 @@ class Library(unittest.TestCase):
         self.sync(token)
         self.stack.add_fault(path="/1.0/library", status=401, body='{"message":"revoked"}', times=1)
         resp = self.sync(token)
-        self.assertEqual(resp.status, 503)
+        self.assertEqual((resp.status, resp.json()), (409, {"detail": "audible_reauth_required"}))
         status = self.stack.api("GET", "/connected", token=token).json()
         self.assertEqual(status["sync_status"], "reauth_required")
         self.assertEqual(len(self.whole_library(token)), 5)
@@ -160,9 +167,25 @@ class Library(unittest.TestCase):
 
     def test_library_parameters(self):
         token, _ = self.connected_user(3)
-        for query in ("limit=0", "limit=101", "limit=x", "skip=-1", "skip=1.5"):
+        for query, item in (
+                ("limit=0", invalid("greater_than_equal", "limit", "Input should be greater than or equal to 1", "0")),
+                ("limit=101", invalid("less_than_equal", "limit", "Input should be less than or equal to 100", "101")),
+                ("limit=x", invalid("int_parsing", "limit", INT_PARSING, "x")),
+                ("skip=-1", invalid("greater_than_equal", "skip", "Input should be greater than or equal to 0", "-1")),
+                ("skip=1.5", invalid("int_parsing", "skip", INT_PARSING, "1.5")),
+                # The last value counts, as in Starlette.
+                ("limit=1&limit=1000", invalid("less_than_equal", "limit", "Input should be less than or equal to 100", "1000")),
+                ("limit=%zz", invalid("int_parsing", "limit", INT_PARSING, "%zz"))):
             resp = self.stack.api("GET", "/library?" + query, token=token)
-            self.assertEqual((resp.status, resp.json()), (422, {"detail": "invalid_parameters"}), query)
+            self.assertEqual((resp.status, resp.json()), (422, {"detail": [item]}), query)
+        # Every failing parameter at once, in declaration order.
+        resp = self.stack.api("GET", "/library?limit=0&skip=x", token=token)
+        self.assertEqual(resp.json(), {"detail": [invalid("int_parsing", "skip", INT_PARSING, "x"),
+                                                  invalid("greater_than_equal", "limit",
+                                                          "Input should be greater than or equal to 1", "0")]})
+        self.sync(token)
+        self.assertEqual(len(self.stack.api("GET", "/library?limit=1000&limit=2", token=token).json()), 2)
+        self.assertEqual(len(self.stack.api("GET", "/library?skip=99999999999999999999", token=token).json()), 0)
 
 
 class Refresh(unittest.TestCase):
@@ -213,7 +236,8 @@ class Refresh(unittest.TestCase):
         token = self.connect_expired("refused")
         self.stack.add_fault(path="/token", status=400, body='{"error":"invalid_grant"}', times=1)
         resp = self.stack.api("POST", "/library/sync", token=token)
-        self.assertEqual(resp.status, 503)
+        # Not an outage: the user must link again, and the frontend can tell.
+        self.assertEqual((resp.status, resp.json()), (409, {"detail": "audible_reauth_required"}))
         status = self.stack.api("GET", "/connected", token=token).json()
         self.assertEqual((status["sync_status"], status["last_sync_error"]), ("reauth_required", "Token refresh failed"))
         metrics = self.stack.service.log()  # the failure is logged without the token
@@ -254,8 +278,25 @@ class Catalog(unittest.TestCase):
         for q in ("", "a", "+a+"):
             resp = self.api("/search?q=" + q)
             self.assertEqual((resp.status, resp.json()), (400, {"detail": "Search query must be at least 2 characters"}))
-        for limit in ("0", "51", "ten"):
-            self.assertEqual(self.api("/search?q=silent&limit=" + limit).status, 422)
+        for limit, item in (("0", invalid("greater_than_equal", "limit", "Input should be greater than or equal to 1", "0")),
+                            ("51", invalid("less_than_equal", "limit", "Input should be less than or equal to 50", "51")),
+                            ("ten", invalid("int_parsing", "limit", INT_PARSING, "ten"))):
+            resp = self.api("/search?q=silent&limit=" + limit)
+            self.assertEqual((resp.status, resp.json()), (422, {"detail": [item]}))
+        # Parameters are checked before the handler's own 400.
+        self.assertEqual(self.api("/search?q=a&limit=0").status, 422)
+        resp = self.api("/search")
+        self.assertEqual((resp.status, resp.json()),
+                         (422, {"detail": [{"type": "missing", "loc": ["query", "q"], "msg": "Field required", "input": None}]}))
+        resp = self.api("/search?q=" + "x" * 201)
+        self.assertEqual(resp.json(), {"detail": [invalid("string_too_long", "q", "String should have at most 200 characters",
+                                                          "x" * 201)]})
+
+    def test_search_counts_characters_not_bytes(self):
+        self.assertEqual(self.api("/search?q=%C3%A9%C3%A9").status, 200)   # "éé": 2 characters, 4 bytes
+        self.assertEqual(self.api("/search?q=" + "%C3%A9" * 200).status, 200)  # 200 characters, 400 bytes
+        resp = self.api("/search?q=%C3%A9")  # "é": 1 character, 2 bytes
+        self.assertEqual((resp.status, resp.json()), (400, {"detail": "Search query must be at least 2 characters"}))
 
     def test_search_provider_failure(self):
         self.stack.add_fault(path="/1.0/catalog/products", status=500, body="down", times=4)
@@ -285,6 +326,9 @@ class Catalog(unittest.TestCase):
         self.assertEqual(self.api("/B0ABCDEFGH/play-url?platform=ios").json()["platform"], "ios")
         resp = self.api("/nope/play-url")
         self.assertEqual((resp.status, resp.json()), (400, {"detail": "invalid_asin"}))
+        resp = self.api("/B0ABCDEFGH/play-url?platform=")
+        self.assertEqual(resp.json(), {"detail": [invalid("string_too_short", "platform",
+                                                          "String should have at least 1 character", "")]})
 
     def test_basic_tier_refused(self):
         basic = mint("basic-reader", "basic")
