@@ -35,7 +35,8 @@ class BackgroundSync(unittest.TestCase):
         cls.relink_token = mint("bg-relink")
         cls.connect(cls.relink_token, "bg-relink-listener")
         cls.cluster.add_fault(path="/1.0/library", status=401, body='{"message":"revoked"}', times=1)
-        assert cls.cluster.api("POST", "/library/sync", token=cls.relink_token).status == 503
+        # 409 audible_reauth_required: the provider refused the user's token.
+        assert cls.cluster.api("POST", "/library/sync", token=cls.relink_token).status == 409
         cls.relink_calls = cls.cluster.sandbox_stats("bg-relink-listener")["library_calls"]
         cls.tokens = [mint(f"bg-user-{i}") for i in range(ACCOUNTS)]
         for token, listener in zip(cls.tokens, cls.listeners):
