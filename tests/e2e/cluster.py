@@ -35,6 +35,8 @@ class Server:
         self.args = []
         self.port_argument = port_argument  # redis.sh takes the port to come back on; postgres.sh keeps it
         self.start()
+        harness.stop_at_exit(lambda: subprocess.run(["bash", self.script, "stop", self.dir],
+                                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
 
     def start(self):
         subprocess.run(["bash", self.script, "start", self.dir, *self.args], check=True,
@@ -86,6 +88,7 @@ http {{
             f.write(config)
         self.proc = subprocess.Popen(["nginx", "-p", self.dir, "-c", self.config, "-g", "daemon off;"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        harness.stop_at_exit(lambda: self.proc.poll() is None and self.proc.kill())
         self.base = f"http://127.0.0.1:{self.port}"
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

@@ -3,6 +3,7 @@
 The build directory comes from AC_BUILD_DIR (CTest sets it). Every server listens on port 0 and
 reports the port it got in its first log line, so tests never race for ports.
 """
+import atexit
 import json
 import os
 import re
@@ -27,6 +28,24 @@ API = "/api/v1/user/audible"
 LOG_FLUSH_SECONDS = 0.25  # the service's log flush interval (100 ms) with room to spare
 
 
+_LEFTOVERS = []
+
+
+def stop_at_exit(stop):
+    """Runs `stop` when the test process exits. A test whose setUpClass fails never reaches its
+    tearDownClass, and the servers it started must not outlive it."""
+    _LEFTOVERS.append(stop)
+
+
+@atexit.register
+def _stop_leftovers():
+    for stop in reversed(_LEFTOVERS):
+        try:
+            stop()
+        except Exception:  # noqa: BLE001 - the process is exiting; stop what can be stopped
+            pass
+
+
 class Process:
     """A server process whose stdout (JSON log lines) is kept in a file."""
 
@@ -34,6 +53,7 @@ class Process:
         self.log_path = os.path.join(workdir, os.path.basename(args[0]) + f"-{time.monotonic_ns()}.log")
         self.log_file = open(self.log_path, "w+")
         self.proc = subprocess.Popen(args, env=env, stdout=self.log_file, stderr=subprocess.STDOUT, cwd=workdir)
+        stop_at_exit(lambda: self.proc.poll() is None and self.proc.kill())
         try:
             self.port = self._wait_for_port()
         except RuntimeError:
