@@ -326,6 +326,7 @@ void ServiceApp::finish(HttpResponse& response, std::string_view request_id) con
       "Cache-Control: no-store\r\n";
   static constexpr std::string_view kWithoutCsp =
       kSecurityHeaders.substr(kSecurityHeaders.find("\r\n") + 2);
+  response.preset_headers = {};  // so that only the handler's own headers are asked below
   response.preset_headers =
       response.header("Content-Security-Policy") ? kWithoutCsp : kSecurityHeaders;
   response.set_header("X-Request-ID", std::string(request_id));
