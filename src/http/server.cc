@@ -14,6 +14,7 @@
 #include "http/connection_registry.h"
 #include "http/header_check.h"
 #include "http/response_head.h"
+#include "http/server_connection.h"
 #include "obs/log.h"
 
 namespace ac {
@@ -23,25 +24,19 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+// The I/O threads' own executor type, named instead of any_io_executor: no type erasure on every
+// operation, handler and coroutine resumption.
+using Executor = asio::io_context::executor_type;
+using Socket = asio::basic_stream_socket<tcp, Executor>;
+template <class T>
+using Task = asio::awaitable<T, Executor>;
+constexpr asio::use_awaitable_t<Executor> use_task;
+using RequestParser = http::request_parser<http::string_body>;
 
 constexpr std::size_t kHeaderLimit = 16 * 1024;
 constexpr std::chrono::seconds kWriteTimeout{30};
 constexpr std::chrono::seconds kAcceptLogInterval{10};
-
-// One live connection. `cancel` is touched only on the connection's own I/O thread.
-class Connection final : public TrackedConnection, public std::enable_shared_from_this<Connection> {
- public:
-  explicit Connection(asio::any_io_executor executor) : executor_(std::move(executor)) {}
-  void close_if_idle() override {
-    asio::post(executor_, [self = shared_from_this()] {
-      if (self->idle() && self->cancel) self->cancel();
-    });
-  }
-  std::function<void()> cancel;  // empty once the session has ended
-
- private:
-  asio::any_io_executor executor_;
-};
 
 // Accept failures (out of descriptors, say) are logged at most once per interval, with the
 // number left out, so that they can neither flood the log nor go unseen.
@@ -67,7 +62,7 @@ class AcceptFailureLog {
 };
 
 // The peer's IP address as text; an IPv4-mapped IPv6 address as IPv4.
-std::string peer_address_of(const tcp::socket& socket) {
+std::string peer_address_of(const Socket& socket) {
   beast::error_code ec;
   auto address = socket.remote_endpoint(ec).address();
   if (ec) return "";
@@ -86,6 +81,61 @@ std::optional<std::pair<int, std::string_view>> refusal_for(const beast::error_c
     return std::pair{400, "invalid_request"};
   }
   return std::nullopt;
+}
+
+// Reads one request into `parser`, first from what `buffer` holds (a pipelined request), as Beast's
+// http::async_read does, but on the bare socket: the connection's deadline is a store, not a timer
+// operation per read. Once the header is in, the connection turns busy and its deadline becomes
+// `deadline` (a new connection's first header has a shorter one).
+template <class Stream>
+Task<beast::error_code> read_request(Stream& stream, beast::flat_buffer& buffer,
+                                     RequestParser& parser, ServerConnection& connection,
+                                     Clock::time_point deadline) {
+  parser.eager(true);
+  bool header_in = false;
+  while (!parser.is_done()) {
+    if (buffer.size() != 0) {
+      beast::error_code ec;
+      buffer.consume(parser.put(buffer.data(), ec));
+      if (!header_in && parser.is_header_done()) {
+        header_in = true;
+        connection.mark_busy();
+        connection.expires_at(deadline);
+      }
+      if (!ec) continue;
+      if (ec != http::error::need_more) co_return ec;
+    }
+    beast::error_code ec;
+    const std::size_t read = co_await stream.async_read_some(
+        buffer.prepare(beast::read_size(buffer, 65536)), asio::redirect_error(use_task, ec));
+    buffer.commit(read);
+    if (ec == asio::error::eof) {
+      if (!parser.got_some()) co_return http::error::end_of_stream;
+      beast::error_code eof;
+      parser.put_eof(eof);  // a message without a length ends here, or it is partial
+      co_return eof;
+    }
+    if (ec) co_return ec;
+  }
+  co_return beast::error_code{};
+}
+
+// Writes `buffers`. On a plain socket most answers fit the send buffer and go out at once, with no
+// deadline and no trip through the event loop; the rest is written asynchronously.
+template <class Stream>
+Task<bool> write_all(Stream& stream, ServerConnection& connection,
+                     std::array<asio::const_buffer, 2> buffers) {
+  beast::buffers_suffix<std::array<asio::const_buffer, 2>> rest(buffers);
+  beast::error_code ec;
+  if constexpr (std::is_same_v<Stream, Socket>) {
+    const std::size_t written = stream.write_some(buffers, ec);  // the socket is non-blocking
+    if (ec && ec != asio::error::would_block) co_return false;
+    if (written == asio::buffer_size(buffers)) co_return true;
+    rest.consume(written);
+  }
+  connection.expires_at(Clock::now() + kWriteTimeout);
+  co_await asio::async_write(stream, rest, asio::redirect_error(use_task, ec));
+  co_return !ec;
 }
 
 }  // namespace
@@ -116,54 +166,43 @@ struct HttpServer::Impl {
   }
 
   template <class Stream>
-  asio::awaitable<bool> write_response(Stream& stream, HttpResponse response, bool keep_alive,
-                                       unsigned version) {
+  Task<bool> write_response(Stream& stream, ServerConnection& connection, HttpResponse response,
+                            bool keep_alive, unsigned version) {
     if (const auto unsafe = first_unsafe_header(response.headers)) {
       log::error("response header with a forbidden character: answering 500 instead",
                  {{"header", *unsafe}, {"status", response.status}});
       response = app.refuse(500, "internal_error");
     }
     const std::string head = response_head(response, version, keep_alive);
-    beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
-    beast::error_code ec;
-    co_await asio::async_write(
-        stream, std::array<asio::const_buffer, 2>{asio::buffer(head), asio::buffer(response.body)},
-        asio::redirect_error(asio::use_awaitable, ec));
-    co_return !ec;
+    co_return co_await write_all(stream, connection,
+                                 {asio::buffer(head), asio::buffer(response.body)});
   }
 
   template <class Stream>
-  asio::awaitable<void> serve_requests(Stream& stream, Connection& connection,
-                                       const std::string& peer_address,
-                                       std::chrono::steady_clock::time_point accepted) {
+  Task<void> serve_requests(Stream& stream, ServerConnection& connection,
+                            const std::string& peer_address, Clock::time_point accepted) {
     beast::flat_buffer buffer;
     bool first = true;
     while (!stopping) {
-      http::request_parser<http::string_body> parser;
+      RequestParser parser;
       parser.body_limit(options.body_limit);
       parser.header_limit(kHeaderLimit);
-      auto& socket = beast::get_lowest_layer(stream);
-      const auto deadline = std::chrono::steady_clock::now() + options.read_timeout;
+      const auto deadline = Clock::now() + options.read_timeout;
       // A new connection must say soon what it wants; a kept-alive one may idle until the deadline.
-      socket.expires_at(first ? std::min(deadline, accepted + options.first_request_timeout)
-                              : deadline);
+      connection.expires_at(first ? std::min(deadline, accepted + options.first_request_timeout)
+                                  : deadline);
       connection.mark_idle();
-      beast::error_code ec;
-      co_await http::async_read_header(stream, buffer, parser,
-                                       asio::redirect_error(asio::use_awaitable, ec));
+      const beast::error_code ec =
+          co_await read_request(stream, buffer, parser, connection, deadline);
       connection.mark_busy();
-      if (!ec) {
-        socket.expires_at(deadline);
-        co_await http::async_read(stream, buffer, parser,
-                                  asio::redirect_error(asio::use_awaitable, ec));
-      }
       if (const auto refusal = refusal_for(ec)) {
         // The header fields read so far: Beast refuses a Content-Length over the limit after
         // reading every field but before it calls the header done.
         HttpRequest partial = to_request(parser.release(), peer_address);
         partial.body.clear();
-        co_await write_response(stream, app.refuse_read(partial, refusal->first, refusal->second),
-                                false, 11);
+        co_await write_response(stream, connection,
+                                app.refuse_read(partial, refusal->first, refusal->second), false,
+                                11);
         co_return;
       }
       if (ec) co_return;  // closed, timed out, cancelled by the drain or to make room
@@ -181,51 +220,58 @@ struct HttpServer::Impl {
             [this, &request]() -> asio::awaitable<HttpResponse> {
               co_return handle_safely(request);
             },
-            asio::use_awaitable);
+            use_task);
       }
       if (response.close_without_answer) co_return;
       const bool keep_alive = client_keep_alive && !stopping;
-      if (!co_await write_response(stream, std::move(response), keep_alive, version)) co_return;
+      if (!co_await write_response(stream, connection, std::move(response), keep_alive, version)) {
+        co_return;
+      }
       if (!keep_alive) co_return;
     }
   }
 
-  asio::awaitable<void> session(tcp::socket socket) {
-    const auto accepted = std::chrono::steady_clock::now();
-    auto connection = std::make_shared<Connection>(socket.get_executor());
+  Task<void> session(Socket socket) {
+    const auto accepted = Clock::now();
+    auto connection = std::make_shared<ServerConnection>(socket.get_executor());
     connection->mark_idle();
     if (!registry.admit(connection)) co_return;  // at the cap, every connection busy: close this
     const std::string peer_address = peer_address_of(socket);
-    beast::tcp_stream tcp_stream(std::move(socket));
+    beast::error_code ec;
+    socket.non_blocking(true, ec);  // for write_all's first, synchronous attempt
     if (tls) {
-      beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp_stream), *tls);
-      connection->cancel = [&stream] { beast::get_lowest_layer(stream).cancel(); };
-      beast::get_lowest_layer(stream).expires_at(accepted + options.first_request_timeout);
-      beast::error_code ec;
+      beast::ssl_stream<Socket> stream(std::move(socket), *tls);
+      connection->cancel = [&stream] {
+        beast::error_code ignored;
+        beast::get_lowest_layer(stream).cancel(ignored);
+      };
+      connection->expires_at(accepted + options.first_request_timeout);
       co_await stream.async_handshake(asio::ssl::stream_base::server,
-                                      asio::redirect_error(asio::use_awaitable, ec));
+                                      asio::redirect_error(use_task, ec));
       if (!ec) {
         co_await serve_requests(stream, *connection, peer_address, accepted);
-        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
-        co_await stream.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+        connection->expires_at(Clock::now() + std::chrono::seconds(5));
+        co_await stream.async_shutdown(asio::redirect_error(use_task, ec));
       }
     } else {
-      connection->cancel = [&tcp_stream] { tcp_stream.cancel(); };
-      co_await serve_requests(tcp_stream, *connection, peer_address, accepted);
-      beast::error_code ec;
-      tcp_stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+      connection->cancel = [&socket] {
+        beast::error_code ignored;
+        socket.cancel(ignored);
+      };
+      co_await serve_requests(socket, *connection, peer_address, accepted);
+      socket.shutdown(tcp::socket::shutdown_send, ec);
     }
-    connection->cancel = nullptr;
+    connection->end();
     registry.remove(connection);
   }
 
-  asio::awaitable<void> accept_loop() {
+  Task<void> accept_loop() {
     std::size_t next = 0;
     while (acceptor->is_open()) {
       auto& context = *contexts[next++ % contexts.size()];
-      tcp::socket socket(context);
+      Socket socket(context);
       beast::error_code ec;
-      co_await acceptor->async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
+      co_await acceptor->async_accept(socket, asio::redirect_error(use_task, ec));
       if (ec) {
         if (!acceptor->is_open() || stopping) co_return;
         // Out of descriptors or similar: free one if a connection idles, and pause instead of
@@ -233,7 +279,7 @@ struct HttpServer::Impl {
         accept_failures.note(ec);
         registry.close_oldest_idle();
         asio::steady_timer pause(acceptor->get_executor(), std::chrono::milliseconds(50));
-        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        co_await pause.async_wait(asio::redirect_error(use_task, ec));
         continue;
       }
       socket.set_option(tcp::no_delay(true), ec);
