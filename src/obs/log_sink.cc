@@ -40,7 +40,7 @@ void LogSink::append(std::string_view line, bool urgent) {
   }
   buffer_.append(line);
   ++appended_;
-  if (urgent) {
+  if ((urgent || buffer_.size() >= options_.wake_bytes) && !urgent_) {
     urgent_ = true;
     wake_.notify_one();
   }
@@ -78,14 +78,15 @@ void LogSink::run() {
   pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
 
   std::unique_lock lock(mutex_);
+  std::string batch;  // swapped with buffer_, so that both keep their capacity
   for (;;) {
     wake_.wait_for(lock, options_.flush_interval, [this] { return urgent_ || closing_; });
-    std::string batch;
     batch.swap(buffer_);
     urgent_ = false;
     const std::uint64_t upto = appended_;
     lock.unlock();
     const std::uint64_t lost = batch.empty() ? 0 : write_batch(batch);
+    batch.clear();
     lock.lock();
     dropped_ += lost;
     done_ = upto;

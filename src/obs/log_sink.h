@@ -2,8 +2,11 @@
 
 // Where log lines go: an in-memory buffer that one writer thread empties into a file descriptor
 // (stdout), so that logging costs a caller a lock and a copy, never a system call or a wait on
-// the output. The writer writes every `flush_interval`, at once after an urgent line, and what is
-// left at close(). An output that cannot take the lines never stalls or kills the process:
+// the output. The writer writes every `flush_interval`, at once after an urgent line or once
+// `wake_bytes` wait, and what is left at close(). Small batches keep each write short: on a busy
+// core, writing 100 ms of access lines at once (2 MB at 60 000 requests/s) held the core for a
+// millisecond while every request in flight waited. An output that cannot take the lines never
+// stalls or kills the process:
 // - a full or broken output (ENOSPC, EPIPE, EIO...): the batch is dropped and counted; SIGPIPE is
 //   blocked on the writer thread, so a closed pipe is an EPIPE, not the end of the process;
 // - a stuck output (a pipe nobody reads): the writer waits for it with poll(2) in slices, callers
@@ -25,6 +28,7 @@ namespace ac::log {
 
 struct SinkOptions {
   std::chrono::milliseconds flush_interval{100};
+  std::size_t wake_bytes = 64u << 10;
   std::size_t max_buffered_bytes = 4u << 20;
   std::chrono::milliseconds drain_timeout{2000};  // how long close() waits for a stuck output
 };

@@ -53,6 +53,16 @@ TEST(LogSink, WritesOnTheTimerNotPerLine) {
   EXPECT_EQ(pipe.drain(500ms), "one\ntwo\n");
 }
 
+TEST(LogSink, EnoughWaitingLinesAreWrittenBeforeTheTimer) {
+  Pipe pipe;
+  LogSink sink(pipe.write_end, SinkOptions{.flush_interval = 10s, .wake_bytes = 1000});
+  const std::string line(99, 'x');
+  for (int i = 0; i < 9; ++i) sink.append(line + "\n", false);
+  EXPECT_EQ(pipe.drain(200ms), "");  // 900 bytes wait
+  sink.append(line + "\n", false);
+  EXPECT_EQ(pipe.drain(2000ms).size(), 1000u);
+}
+
 TEST(LogSink, UrgentLineIsWrittenAtOnce) {
   Pipe pipe;
   LogSink sink(pipe.write_end, SinkOptions{.flush_interval = 10s});
