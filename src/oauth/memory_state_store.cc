@@ -11,10 +11,10 @@ std::expected<void, StateError> MemoryStateStore::put(std::string_view state,
   const auto digest = sha256(state);
   const auto now = now_();
   auto [lock, shard] = lock_swept_shard(digest, now);
-  auto [it, inserted] =
-      shard.entries.try_emplace(digest, Entry{std::string(user_id), verifier, now + ttl_});
   // A 256-bit random state never repeats; if a caller reuses one, the first entry stands.
-  if (inserted) shard.expiry_order.push_back(&it->first);
+  if (shard.find(digest) != nullptr) return {};
+  shard.index.insert(DigestIndex::hash_of(digest), shard.front_seq + shard.entries.size());
+  shard.entries.push_back(Entry{digest, std::string(user_id), verifier, now + ttl_});
   return {};
 }
 
@@ -23,15 +23,15 @@ std::expected<PkceVerifier, StateError> MemoryStateStore::consume(std::string_vi
   const auto digest = sha256(state);
   const auto now = now_();
   auto [lock, shard] = lock_swept_shard(digest, now);
-  auto it = shard.entries.find(digest);
-  if (it == shard.entries.end() || it->second.expires_at == Clock::time_point::min()) {
+  Entry* found = shard.find(digest);
+  if (found == nullptr || found->expires_at == Clock::time_point::min()) {
     return std::unexpected(StateError::kUnknown);
   }
-  Entry& entry = it->second;
+  Entry& entry = *found;
   const bool expired = entry.expires_at <= now;
   const bool same_user = entry.user_id == user_id;
   PkceVerifier verifier = entry.verifier;
-  // Used up whatever the outcome. The node stays until the sweep reaches its place in the FIFO;
+  // Used up whatever the outcome. The entry stays until the sweep reaches its place in the FIFO;
   // only its user id's heap memory is given back now.
   entry.expires_at = Clock::time_point::min();
   entry.verifier = PkceVerifier(std::array<std::uint8_t, 32>{});
@@ -66,14 +66,20 @@ void MemoryStateStore::sweep_next_shard(Clock::time_point now) {
 }
 
 void MemoryStateStore::sweep_expired(Shard& shard, Clock::time_point now) {
-  while (!shard.expiry_order.empty()) {
-    const Sha256Digest key = *shard.expiry_order.front();
-    auto it = shard.entries.find(key);
-    const auto expires_at = it->second.expires_at;
-    if (expires_at != Clock::time_point::min() && expires_at + ttl_ > now) break;
-    shard.entries.erase(it);
-    shard.expiry_order.pop_front();
+  while (!shard.entries.empty()) {
+    const Entry& front = shard.entries.front();
+    if (front.expires_at != Clock::time_point::min() && front.expires_at + ttl_ > now) break;
+    shard.index.erase(DigestIndex::hash_of(front.digest), shard.front_seq);
+    shard.entries.pop_front();
+    ++shard.front_seq;
   }
+}
+
+MemoryStateStore::Entry* MemoryStateStore::Shard::find(const Sha256Digest& digest) {
+  const auto seq = index.find(DigestIndex::hash_of(digest), [&](std::uint64_t candidate) {
+    return entries[candidate - front_seq].digest == digest;
+  });
+  return seq ? &entries[*seq - front_seq] : nullptr;
 }
 
 }  // namespace ac
