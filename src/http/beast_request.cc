@@ -1,8 +1,12 @@
 #include "http/beast_request.h"
 
-#include <cctype>
-
 namespace ac {
+namespace {
+
+// ASCII only, as header names are; std::tolower consults the locale for every character.
+char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+}  // namespace
 
 HttpRequest to_request(boost::beast::http::request<boost::beast::http::string_body>&& message,
                        std::string peer_address) {
@@ -13,9 +17,10 @@ HttpRequest to_request(boost::beast::http::request<boost::beast::http::string_bo
   const auto question = target.find('?');
   request.path = std::string(target.substr(0, question));
   if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
+  request.headers.reserve(static_cast<std::size_t>(std::distance(message.begin(), message.end())));
   for (const auto& field : message) {
     std::string name(field.name_string());
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : name) c = ascii_lower(c);
     request.headers.emplace_back(std::move(name), std::string(field.value()));
   }
   request.body = std::move(message.body());
