@@ -34,13 +34,17 @@ std::string hs256_token(std::string_view secret) {
   return signed_part + "." + base64url::encode(mac, base64url::Padding::kStrip);
 }
 
+Settings bench_settings() {
+  return *load_settings(map_environment({{"JWT_SECRET_KEY", "bench-secret"},
+                                         {"AUDIBLE_CLIENT_ID", "bench"},
+                                         {"AUDIBLE_CLIENT_SECRET", "bench"},
+                                         {"AUDIBLE_REDIRECT_URI", "https://app.example/cb"},
+                                         {"AUDIBLE_RATE_LIMIT_PER_MINUTE", "1000000000"}}));
+}
+
+// Members in the order they need each other: the provider client reads the settings when made.
 struct Fixture {
   Fixture() {
-    settings = *load_settings(map_environment({{"JWT_SECRET_KEY", "bench-secret"},
-                                               {"AUDIBLE_CLIENT_ID", "bench"},
-                                               {"AUDIBLE_CLIENT_SECRET", "bench"},
-                                               {"AUDIBLE_REDIRECT_URI", "https://app.example/cb"},
-                                               {"AUDIBLE_RATE_LIMIT_PER_MINUTE", "1000000000"}}));
     const auto path = std::filesystem::temp_directory_path() / "ac-app-bench.db";
     std::filesystem::remove(path);
     stores = *open_sqlite_stores(path.string(), StoreOptions{.pool_size = 2});
@@ -53,7 +57,7 @@ struct Fixture {
     token = hs256_token("bench-secret");
   }
 
-  Settings settings;
+  Settings settings = bench_settings();
   Authenticator authenticator{*JwtVerifier::create(JwtOptions{Secret("bench-secret"), "", "", ""}),
                               nullptr};
   ReadinessProbe probe{{}};
