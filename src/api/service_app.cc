@@ -255,9 +255,9 @@ HttpResponse ServiceApp::handle(HttpRequest& request) {
   finish(response, request_id);
   if (cors_.enabled()) cors_.decorate(request, response);
 
-  const std::string route = preflight     ? "cors_preflight"
-                            : found.route ? std::string(found.route->pattern)
-                                          : "unmatched";
+  const std::string_view route = preflight     ? "cors_preflight"
+                                 : found.route ? found.route->pattern
+                                               : "unmatched";
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   auto& m = metrics::registry();
@@ -273,7 +273,7 @@ HttpResponse ServiceApp::handle(HttpRequest& request) {
                {"endpoint", route},
                {"status", response.status},
                {"duration_ms", std::round(seconds * 1e6) / 1e3},
-               {"user_id", user_id.empty() ? nlohmann::json() : nlohmann::json(user_id)}});
+               {"user_id", user_id.empty() ? log::Value(nullptr) : log::Value(user_id)}});
   }
   return response;
 }

@@ -95,26 +95,32 @@ void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
 }
 
+void append_json_number(std::string& out, std::int64_t number) { append_number(out, number); }
+
+void append_json_number(std::string& out, std::uint64_t number) { append_number(out, number); }
+
+void append_json_number(std::string& out, double number) {
+  if (std::isfinite(number)) {
+    append_number(out, number);
+  } else {
+    out += "null";
+  }
+}
+
 void append_json_value(std::string& out, const nlohmann::json& value) {
   switch (value.type()) {
     case nlohmann::json::value_t::string:
       append_json_string(out, value.get_ref<const std::string&>());
       return;
     case nlohmann::json::value_t::number_integer:
-      append_number(out, value.get<std::int64_t>());
+      append_json_number(out, value.get<std::int64_t>());
       return;
     case nlohmann::json::value_t::number_unsigned:
-      append_number(out, value.get<std::uint64_t>());
+      append_json_number(out, value.get<std::uint64_t>());
       return;
-    case nlohmann::json::value_t::number_float: {
-      const double number = value.get<double>();
-      if (std::isfinite(number)) {
-        append_number(out, number);
-      } else {
-        out += "null";
-      }
+    case nlohmann::json::value_t::number_float:
+      append_json_number(out, value.get<double>());
       return;
-    }
     case nlohmann::json::value_t::boolean:
       out += value.get<bool>() ? "true" : "false";
       return;
