@@ -13,7 +13,6 @@
 #include "http/client_address.h"
 #include "http/query.h"
 #include "obs/log.h"
-#include "obs/metrics.h"
 
 namespace ac {
 namespace {
@@ -106,7 +105,10 @@ ServiceApp::ServiceApp(const Settings& settings, Authenticator& authenticator, R
     auto docs = docs_routes(settings.docs_assets_url);
     routes_.insert(routes_.end(), docs.begin(), docs.end());
   }
-  for (const auto& route : routes_) route_segments_.push_back(split_path(route.pattern));
+  for (const auto& route : routes_) {
+    route_segments_.push_back(split_path(route.pattern));
+    route_metrics_.push_back(std::make_unique<RouteMetrics>(route.pattern));
+  }
 }
 
 ServiceApp::Match ServiceApp::match(const HttpRequest& request) const {
@@ -260,13 +262,10 @@ HttpResponse ServiceApp::handle(HttpRequest& request) {
                                                : "unmatched";
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  auto& m = metrics::registry();
-  m.http_requests_total
-      .with("route=\"" + metrics::label_value(route) + "\",status=\"" +
-            std::to_string(response.status) + "\"")
-      .inc();
-  m.http_request_duration_seconds.with("route=\"" + metrics::label_value(route) + "\"")
-      .observe(seconds);
+  RouteMetrics& route_metrics = preflight     ? preflight_metrics_
+                                : found.route ? *route_metrics_[found.route - routes_.data()]
+                                              : unmatched_metrics_;
+  route_metrics.record(response.status, seconds);
   if (log::enabled(log::Level::kInfo)) {
     log::info("request",
               {{"method", request.method},
@@ -282,9 +281,7 @@ HttpResponse ServiceApp::refuse(int status, std::string_view detail) {
   HttpResponse response = error_response(status, detail);
   const HttpRequest none;
   finish(response, request_id_for(none));
-  metrics::registry()
-      .http_requests_total.with("route=\"unmatched\",status=\"" + std::to_string(status) + "\"")
-      .inc();
+  unmatched_metrics_.count(status);
   return response;
 }
 

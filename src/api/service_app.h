@@ -16,6 +16,7 @@
 
 #include "api/cors.h"
 #include "api/route.h"
+#include "api/route_metrics.h"
 #include "auth/authenticator.h"
 #include "config/settings.h"
 #include "http/auth_failure_limiter.h"
@@ -64,6 +65,9 @@ class ServiceApp final : public HttpApp {
   InFlightLimiter provider_calls_;
   std::vector<Route> routes_;
   std::vector<std::vector<std::string_view>> route_segments_;  // each pattern, split once
+  std::vector<std::unique_ptr<RouteMetrics>> route_metrics_;   // each route's, by its index
+  RouteMetrics unmatched_metrics_{"unmatched"};
+  RouteMetrics preflight_metrics_{"cors_preflight"};
 };
 
 }  // namespace ac
