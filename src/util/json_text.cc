@@ -3,6 +3,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 
 namespace ac {
 namespace {
@@ -17,6 +18,21 @@ constexpr std::array<bool, 256> make_plain_table() {
 }
 
 constexpr auto kPlain = make_plain_table();
+
+// Whether any of 8 bytes is not plain: below 0x20, the quote, the backslash, or 0x80 and above.
+// (The "has a byte less than" and "has a zero byte" tests of Hacker's Delight 6-1; both are exact
+// about whether there is one.) Long runs of plain text, such as a URL, go 8 bytes at a time.
+bool has_special_byte(const char* bytes) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101u;
+  constexpr std::uint64_t kHighs = 0x8080808080808080u;
+  std::uint64_t word;
+  std::memcpy(&word, bytes, sizeof word);
+  const auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v; };
+  const std::uint64_t below_space = (word - kOnes * 0x20) & ~word;
+  const std::uint64_t quote = has_zero(word ^ (kOnes * '"'));
+  const std::uint64_t backslash = has_zero(word ^ (kOnes * '\\'));
+  return ((below_space | quote | backslash | word) & kHighs) != 0;
+}
 
 // How a byte >= 0x80 at text[0] starts: a well-formed UTF-8 sequence of `length` bytes, or an
 // ill-formed one whose maximal subpart (the lead and the continuation bytes that still fitted) is
@@ -68,6 +84,7 @@ void append_json_string(std::string& out, std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     std::size_t run = i;
+    while (run + 8 <= text.size() && !has_special_byte(text.data() + run)) run += 8;
     while (run < text.size() && kPlain[static_cast<unsigned char>(text[run])]) ++run;
     out.append(text.data() + i, run - i);
     i = run;

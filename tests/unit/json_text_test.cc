@@ -43,6 +43,22 @@ TEST(JsonText, AnyBytesMakeValidJson) {
   }
 }
 
+// Plain text goes 8 bytes at a time (issue 12): a byte that needs care is found wherever it is.
+TEST(JsonText, FindsASpecialByteAtEveryPositionOfLongText) {
+  for (const std::string special : {"\x01", "\n", "\x1f", "\"", "\\", "\xC3\xA9", "\xFF", "\x7f"}) {
+    const std::string escaped =
+        as_json_string(special).substr(1, as_json_string(special).size() - 2);
+    for (std::size_t length = 1; length <= 40; ++length) {
+      for (std::size_t at = 0; at < length; ++at) {
+        const std::string before(at, 'a' + static_cast<char>(at % 26));
+        const std::string after(length - at - 1, '~');
+        EXPECT_EQ(as_json_string(before + special + after), '"' + before + escaped + after + '"')
+            << at << " of " << length;
+      }
+    }
+  }
+}
+
 TEST(JsonText, WritesScalarsDirectlyAndNonFiniteNumbersAsNull) {
   const auto as_json = [](const nlohmann::json& value) {
     std::string out;
