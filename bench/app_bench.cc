@@ -1,5 +1,6 @@
 // The service's request handling without the network: ServiceApp::handle for GET /health and for
-// POST /oauth/authorize (JWT verify, rate limit, PKCE, state store, URL, JSON, access log).
+// POST /oauth/authorize (JWT verify, rate limit, PKCE, state store, URL, JSON, access log), and
+// the route questions the server asks before handle().
 //   build/release/bench/app_bench   (logs go to stdout: redirect it, e.g. > /dev/null)
 
 #include <benchmark/benchmark.h>
@@ -99,6 +100,18 @@ void BM_Authorize(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_Authorize);
+
+// What the server asks before handle() on every request: where to run it, and whether it waits on
+// the provider. Each asks the route table on its own (HttpApp's interface).
+void BM_RouteQuestions(benchmark::State& state) {
+  auto& f = fixture();
+  const HttpRequest request{"POST", "/api/v1/user/audible/oauth/authorize", "", {}, ""};
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(f.app->handles_inline(request));
+    benchmark::DoNotOptimize(f.app->calls_provider(request));
+  }
+}
+BENCHMARK(BM_RouteQuestions);
 
 void BM_JwtVerify(benchmark::State& state) {
   auto& f = fixture();

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <stdexcept>
 
 #include "api/docs_routes.h"
 #include "api/openapi.h"
@@ -39,20 +40,6 @@ std::string request_id_for(const HttpRequest& request) {
     id[2 * i + 1] = kHex[bytes[i] & 15];
   }
   return id;
-}
-
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> segments;
-  while (!path.empty()) {
-    if (path.front() == '/') {
-      path.remove_prefix(1);
-      continue;
-    }
-    const auto slash = path.find('/');
-    segments.push_back(path.substr(0, slash));
-    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
-  }
-  return segments;
 }
 
 HttpResponse unauthorized() {
@@ -106,51 +93,46 @@ ServiceApp::ServiceApp(const Settings& settings, Authenticator& authenticator, R
     routes_.insert(routes_.end(), docs.begin(), docs.end());
   }
   for (const auto& route : routes_) {
-    route_segments_.push_back(split_path(route.pattern));
+    route_segments_.emplace_back(route.pattern);
+    if (!route_segments_.back().fits_in_limit()) {
+      throw std::logic_error("route pattern with too many segments: " + std::string(route.pattern));
+    }
     route_metrics_.push_back(std::make_unique<RouteMetrics>(route.pattern));
   }
 }
 
+const Route* ServiceApp::find(const HttpRequest& request, const PathSegments& path) const {
+  for (std::size_t r = 0; r < routes_.size(); ++r) {
+    if (routes_[r].method == request.method && fits(route_segments_[r], path)) return &routes_[r];
+  }
+  return nullptr;
+}
+
 ServiceApp::Match ServiceApp::match(const HttpRequest& request) const {
   Match result;
-  const auto segments = split_path(request.path);
+  const PathSegments path(request.path);
+  result.route = find(request, path);
+  if (result.route != nullptr) {
+    fits(route_segments_[result.route - routes_.data()], path, &result.params);
+    return result;
+  }
   for (std::size_t r = 0; r < routes_.size(); ++r) {
-    const Route& route = routes_[r];
-    const auto& pattern = route_segments_[r];
-    if (pattern.size() != segments.size()) continue;
-    std::vector<std::string> params;
-    bool same = true;
-    for (std::size_t i = 0; i < pattern.size() && same; ++i) {
-      if (pattern[i].starts_with('{')) {
-        auto decoded = percent_decode(segments[i], false);
-        same = decoded.has_value();
-        if (same) params.push_back(std::move(*decoded));
-      } else {
-        same = pattern[i] == segments[i];
-      }
-    }
-    if (!same) continue;
-    result.allowed.push_back(route.method);
-    if (route.method == request.method) {
-      result.route = &route;
-      result.params = std::move(params);
-      return result;
-    }
+    if (fits(route_segments_[r], path)) result.allowed.push_back(routes_[r].method);
   }
   return result;
 }
 
 bool ServiceApp::handles_inline(const HttpRequest& request) const {
-  const auto found = match(request);
-  if (found.route == nullptr) return true;
+  const Route* route = find(request, PathSegments(request.path));
+  if (route == nullptr) return true;
   // Authentication and the limiter may wait on the network (JWKS, user-info, Redis).
-  return !found.route->blocking &&
-         !(found.route->needs_user && (limiter_.blocks() || authenticator_.may_block()));
+  return !route->blocking &&
+         !(route->needs_user && (limiter_.blocks() || authenticator_.may_block()));
 }
 
 bool ServiceApp::calls_provider(const HttpRequest& request) const {
-  const auto found = match(request);
-  return found.route != nullptr && found.route->calls_provider;
+  const Route* route = find(request, PathSegments(request.path));
+  return route != nullptr && route->calls_provider;
 }
 
 std::string_view rate_class_name(RateClass rate_class) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "api/cors.h"
+#include "api/path_segments.h"
 #include "api/route.h"
 #include "api/route_metrics.h"
 #include "auth/authenticator.h"
@@ -49,6 +50,9 @@ class ServiceApp final : public HttpApp {
     std::vector<std::string_view> allowed;  // the methods of the routes with this path
     std::vector<std::string> params;
   };
+  // The first route of the request's method whose pattern fits the path; allocates nothing.
+  const Route* find(const HttpRequest& request, const PathSegments& path) const;
+  // find(), with the route's parameters, or else the methods of the routes that fit the path.
   Match match(const HttpRequest& request) const;
   HttpResponse run_route(const Route& route, HttpRequest& request, std::vector<std::string> params,
                          std::string& user_id);
@@ -64,8 +68,8 @@ class ServiceApp final : public HttpApp {
   AuthFailureLimiter auth_failures_;
   InFlightLimiter provider_calls_;
   std::vector<Route> routes_;
-  std::vector<std::vector<std::string_view>> route_segments_;  // each pattern, split once
-  std::vector<std::unique_ptr<RouteMetrics>> route_metrics_;   // each route's, by its index
+  std::vector<PathSegments> route_segments_;                  // each pattern, split once
+  std::vector<std::unique_ptr<RouteMetrics>> route_metrics_;  // each route's, by its index
   RouteMetrics unmatched_metrics_{"unmatched"};
   RouteMetrics preflight_metrics_{"cors_preflight"};
 };
