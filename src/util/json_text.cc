@@ -76,6 +76,25 @@ void append_number(std::string& out, Number number) {
   out.append(buffer.data(), result.ptr);
 }
 
+// A number of whole thousandths from 0 to below 10^5, such as the access line's duration in
+// milliseconds rounded to microseconds, written as std::to_chars writes it (the shortest text;
+// checked for every such number) without its general search. False for any other number.
+bool append_thousandths(std::string& out, double number) {
+  if (!(number >= 0 && number < 1e5) || std::signbit(number)) return false;
+  const auto thousandths = static_cast<std::int64_t>(number * 1000 + 0.5);
+  if (static_cast<double>(thousandths) / 1000 != number) return false;
+  append_number(out, thousandths / 1000);
+  if (const auto fraction = static_cast<int>(thousandths % 1000); fraction != 0) {
+    const char digits[] = {'.', static_cast<char>('0' + fraction / 100),
+                           static_cast<char>('0' + fraction / 10 % 10),
+                           static_cast<char>('0' + fraction % 10)};
+    std::size_t length = sizeof digits;
+    while (digits[length - 1] == '0') --length;
+    out.append(digits, length);
+  }
+  return true;
+}
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
@@ -117,6 +136,7 @@ void append_json_number(std::string& out, std::int64_t number) { append_number(o
 void append_json_number(std::string& out, std::uint64_t number) { append_number(out, number); }
 
 void append_json_number(std::string& out, double number) {
+  if (append_thousandths(out, number)) return;
   if (std::isfinite(number)) {
     append_number(out, number);
   } else {
