@@ -216,7 +216,7 @@ HttpResponse ServiceApp::run_route(const Route& route, HttpRequest& request,
 
 HttpResponse ServiceApp::handle(HttpRequest& request) {
   const auto start = std::chrono::steady_clock::now();
-  const std::string request_id = request_id_for(request);
+  std::string request_id = request_id_for(request);
   log::RequestScope scope(request_id);
 
   auto found = match(request);
@@ -236,7 +236,7 @@ HttpResponse ServiceApp::handle(HttpRequest& request) {
       response = error_response(500, "internal_error");
     }
   }
-  finish(response, request_id);
+  finish(response, std::move(request_id));  // the log lines read it from the scope
   if (cors_.enabled()) cors_.decorate(request, response);
 
   const std::string_view route = preflight     ? "cors_preflight"
@@ -292,7 +292,7 @@ HttpResponse ServiceApp::refuse_credentials(const std::string& client, std::stri
   return unauthorized();
 }
 
-void ServiceApp::finish(HttpResponse& response, std::string_view request_id) const {
+void ServiceApp::finish(HttpResponse& response, std::string request_id) const {
   // The contract's security headers, serialized once. A page that must load scripts (/docs,
   // /redoc) brings its own Content-Security-Policy, relaxed for those alone, and keeps it.
   static constexpr std::string_view kSecurityHeaders =
@@ -308,7 +308,7 @@ void ServiceApp::finish(HttpResponse& response, std::string_view request_id) con
   response.preset_headers = {};  // so that only the handler's own headers are asked below
   response.preset_headers =
       response.header("Content-Security-Policy") ? kWithoutCsp : kSecurityHeaders;
-  response.set_header("X-Request-ID", std::string(request_id));
+  response.set_header("X-Request-ID", std::move(request_id));
 }
 
 }  // namespace ac

@@ -56,7 +56,7 @@ class ServiceApp final : public HttpApp {
   Match match(const HttpRequest& request) const;
   HttpResponse run_route(const Route& route, HttpRequest& request, std::vector<std::string> params,
                          std::string& user_id);
-  void finish(HttpResponse& response, std::string_view request_id) const;
+  void finish(HttpResponse& response, std::string request_id) const;
   // Counts a failed authentication against the client's address; logs the first few a minute.
   HttpResponse refuse_credentials(const std::string& client, std::string_view reason);
   int limit_for(RateClass rate_class) const;
