@@ -142,10 +142,11 @@ std::uint64_t dropped_lines() { return stdout_sink().dropped_lines(); }
 
 const std::string& current_request_id() { return t_request_id; }
 
-RequestScope::RequestScope(std::string_view request_id) : previous_(std::move(t_request_id)) {
-  t_request_id = request_id;
+// Copied, not moved: the thread's string keeps its capacity, so a request id costs no allocation.
+RequestScope::RequestScope(std::string_view request_id) : previous_(t_request_id) {
+  t_request_id.assign(request_id);
 }
 
-RequestScope::~RequestScope() { t_request_id = std::move(previous_); }
+RequestScope::~RequestScope() { t_request_id.assign(previous_); }
 
 }  // namespace ac::log

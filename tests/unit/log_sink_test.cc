@@ -164,5 +164,20 @@ TEST(LogFormat, WritesEveryKindOfValueAsWhenItWasJson) {
   EXPECT_EQ(field_text({{"key", nlohmann::json()}}), "null");
 }
 
+// The thread's request id is assigned in place (issue 12); a scope still restores the one before.
+TEST(LogFormat, NestedRequestScopesRestoreTheOuterId) {
+  EXPECT_EQ(current_request_id(), "");
+  {
+    const RequestScope outer("outer-request-id-longer-than-sso-0123");
+    {
+      const RequestScope inner("inner");
+      EXPECT_EQ(current_request_id(), "inner");
+    }
+    EXPECT_EQ(current_request_id(), "outer-request-id-longer-than-sso-0123");
+  }
+  EXPECT_EQ(current_request_id(), "");
+  EXPECT_EQ(format_line(Level::kInfo, "m", {}).find("request_id"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace ac::log
