@@ -1,5 +1,6 @@
 // The service's request handling without the network: ServiceApp::handle for GET /health and for
-// POST /oauth/authorize (JWT verify, rate limit, PKCE, state store, URL, JSON, access log).
+// POST /oauth/authorize (JWT verify, rate limit, PKCE, state store, URL, JSON, access log), and
+// the route questions the server asks before handle().
 //   build/release/bench/app_bench   (logs go to stdout: redirect it, e.g. > /dev/null)
 
 #include <benchmark/benchmark.h>
@@ -34,13 +35,17 @@ std::string hs256_token(std::string_view secret) {
   return signed_part + "." + base64url::encode(mac, base64url::Padding::kStrip);
 }
 
+Settings bench_settings() {
+  return *load_settings(map_environment({{"JWT_SECRET_KEY", "bench-secret"},
+                                         {"AUDIBLE_CLIENT_ID", "bench"},
+                                         {"AUDIBLE_CLIENT_SECRET", "bench"},
+                                         {"AUDIBLE_REDIRECT_URI", "https://app.example/cb"},
+                                         {"AUDIBLE_RATE_LIMIT_PER_MINUTE", "1000000000"}}));
+}
+
+// Members in the order they need each other: the provider client reads the settings when made.
 struct Fixture {
   Fixture() {
-    settings = *load_settings(map_environment({{"JWT_SECRET_KEY", "bench-secret"},
-                                               {"AUDIBLE_CLIENT_ID", "bench"},
-                                               {"AUDIBLE_CLIENT_SECRET", "bench"},
-                                               {"AUDIBLE_REDIRECT_URI", "https://app.example/cb"},
-                                               {"AUDIBLE_RATE_LIMIT_PER_MINUTE", "1000000000"}}));
     const auto path = std::filesystem::temp_directory_path() / "ac-app-bench.db";
     std::filesystem::remove(path);
     stores = *open_sqlite_stores(path.string(), StoreOptions{.pool_size = 2});
@@ -53,7 +58,7 @@ struct Fixture {
     token = hs256_token("bench-secret");
   }
 
-  Settings settings;
+  Settings settings = bench_settings();
   Authenticator authenticator{*JwtVerifier::create(JwtOptions{Secret("bench-secret"), "", "", ""}),
                               nullptr};
   ReadinessProbe probe{{}};
@@ -95,6 +100,18 @@ void BM_Authorize(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_Authorize);
+
+// What the server asks before handle() on every request: where to run it, and whether it waits on
+// the provider. Each asks the route table on its own (HttpApp's interface).
+void BM_RouteQuestions(benchmark::State& state) {
+  auto& f = fixture();
+  const HttpRequest request{"POST", "/api/v1/user/audible/oauth/authorize", "", {}, ""};
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(f.app->handles_inline(request));
+    benchmark::DoNotOptimize(f.app->calls_provider(request));
+  }
+}
+BENCHMARK(BM_RouteQuestions);
 
 void BM_JwtVerify(benchmark::State& state) {
   auto& f = fixture();

@@ -102,16 +102,17 @@ nlohmann::json validate_body(const RequestBody& declared, const nlohmann::json& 
   }
   const std::size_t before = errors.detail().size();
   for (const auto& field : declared.fields) {
-    const nlohmann::json loc = {"body", field.name};
+    // Made only for an error: most bodies have none.
+    const auto loc = [&field] { return nlohmann::json{"body", field.name}; };
     const auto member = body.find(field.name);
     if (member == body.end()) {
-      if (field.required) errors.missing(loc, body);
+      if (field.required) errors.missing(loc(), body);
     } else if (member->is_null() && !field.required) {
       continue;
     } else if (!member->is_string()) {
-      errors.string_type(loc, *member);
+      errors.string_type(loc(), *member);
     } else if (code_points(member->get_ref<const std::string&>()) > field.max_length) {
-      errors.string_too_long(loc, *member, field.max_length);
+      errors.string_too_long(loc(), *member, field.max_length);
     }
   }
   // The model's own check runs only on fields that passed, as pydantic's model validators do.

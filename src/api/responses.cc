@@ -11,9 +11,13 @@ HttpResponse store_error_response(const StoreError& error) {
                              : error_response(500, "internal_error");
 }
 
+// Room for the headers every answer gets: its Content-Type and, from ServiceApp, X-Request-ID.
+constexpr std::size_t kUsualHeaders = 2;
+
 HttpResponse json_response(int status, const nlohmann::json& body) {
   HttpResponse response;
   response.status = status;
+  response.headers.reserve(kUsualHeaders);
   response.headers.emplace_back("Content-Type", "application/json");
   response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return response;
@@ -23,6 +27,7 @@ HttpResponse json_strings_response(
     int status, std::initializer_list<std::pair<std::string_view, std::string_view>> members) {
   HttpResponse response;
   response.status = status;
+  response.headers.reserve(kUsualHeaders);
   response.headers.emplace_back("Content-Type", "application/json");
   std::size_t size = 2;
   for (const auto& [name, value] : members) size += name.size() + value.size() + 6;

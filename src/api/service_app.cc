@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <stdexcept>
 
 #include "api/docs_routes.h"
 #include "api/openapi.h"
@@ -13,7 +14,6 @@
 #include "http/client_address.h"
 #include "http/query.h"
 #include "obs/log.h"
-#include "obs/metrics.h"
 
 namespace ac {
 namespace {
@@ -40,20 +40,6 @@ std::string request_id_for(const HttpRequest& request) {
     id[2 * i + 1] = kHex[bytes[i] & 15];
   }
   return id;
-}
-
-std::vector<std::string_view> split_path(std::string_view path) {
-  std::vector<std::string_view> segments;
-  while (!path.empty()) {
-    if (path.front() == '/') {
-      path.remove_prefix(1);
-      continue;
-    }
-    const auto slash = path.find('/');
-    segments.push_back(path.substr(0, slash));
-    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
-  }
-  return segments;
 }
 
 HttpResponse unauthorized() {
@@ -106,49 +92,47 @@ ServiceApp::ServiceApp(const Settings& settings, Authenticator& authenticator, R
     auto docs = docs_routes(settings.docs_assets_url);
     routes_.insert(routes_.end(), docs.begin(), docs.end());
   }
-  for (const auto& route : routes_) route_segments_.push_back(split_path(route.pattern));
+  for (const auto& route : routes_) {
+    route_segments_.emplace_back(route.pattern);
+    if (!route_segments_.back().fits_in_limit()) {
+      throw std::logic_error("route pattern with too many segments: " + std::string(route.pattern));
+    }
+    route_metrics_.push_back(std::make_unique<RouteMetrics>(route.pattern));
+  }
+}
+
+const Route* ServiceApp::find(const HttpRequest& request, const PathSegments& path) const {
+  for (std::size_t r = 0; r < routes_.size(); ++r) {
+    if (routes_[r].method == request.method && fits(route_segments_[r], path)) return &routes_[r];
+  }
+  return nullptr;
 }
 
 ServiceApp::Match ServiceApp::match(const HttpRequest& request) const {
   Match result;
-  const auto segments = split_path(request.path);
+  const PathSegments path(request.path);
+  result.route = find(request, path);
+  if (result.route != nullptr) {
+    fits(route_segments_[result.route - routes_.data()], path, &result.params);
+    return result;
+  }
   for (std::size_t r = 0; r < routes_.size(); ++r) {
-    const Route& route = routes_[r];
-    const auto& pattern = route_segments_[r];
-    if (pattern.size() != segments.size()) continue;
-    std::vector<std::string> params;
-    bool same = true;
-    for (std::size_t i = 0; i < pattern.size() && same; ++i) {
-      if (pattern[i].starts_with('{')) {
-        auto decoded = percent_decode(segments[i], false);
-        same = decoded.has_value();
-        if (same) params.push_back(std::move(*decoded));
-      } else {
-        same = pattern[i] == segments[i];
-      }
-    }
-    if (!same) continue;
-    result.allowed.push_back(route.method);
-    if (route.method == request.method) {
-      result.route = &route;
-      result.params = std::move(params);
-      return result;
-    }
+    if (fits(route_segments_[r], path)) result.allowed.push_back(routes_[r].method);
   }
   return result;
 }
 
 bool ServiceApp::handles_inline(const HttpRequest& request) const {
-  const auto found = match(request);
-  if (found.route == nullptr) return true;
+  const Route* route = find(request, PathSegments(request.path));
+  if (route == nullptr) return true;
   // Authentication and the limiter may wait on the network (JWKS, user-info, Redis).
-  return !found.route->blocking &&
-         !(found.route->needs_user && (limiter_.blocks() || authenticator_.may_block()));
+  return !route->blocking &&
+         !(route->needs_user && (limiter_.blocks() || authenticator_.may_block()));
 }
 
 bool ServiceApp::calls_provider(const HttpRequest& request) const {
-  const auto found = match(request);
-  return found.route != nullptr && found.route->calls_provider;
+  const Route* route = find(request, PathSegments(request.path));
+  return route != nullptr && route->calls_provider;
 }
 
 std::string_view rate_class_name(RateClass rate_class) {
@@ -232,7 +216,7 @@ HttpResponse ServiceApp::run_route(const Route& route, HttpRequest& request,
 
 HttpResponse ServiceApp::handle(HttpRequest& request) {
   const auto start = std::chrono::steady_clock::now();
-  const std::string request_id = request_id_for(request);
+  std::string request_id = request_id_for(request);
   log::RequestScope scope(request_id);
 
   auto found = match(request);
@@ -252,28 +236,25 @@ HttpResponse ServiceApp::handle(HttpRequest& request) {
       response = error_response(500, "internal_error");
     }
   }
-  finish(response, request_id);
+  finish(response, std::move(request_id));  // the log lines read it from the scope
   if (cors_.enabled()) cors_.decorate(request, response);
 
-  const std::string route = preflight     ? "cors_preflight"
-                            : found.route ? std::string(found.route->pattern)
-                                          : "unmatched";
+  const std::string_view route = preflight     ? "cors_preflight"
+                                 : found.route ? found.route->pattern
+                                               : "unmatched";
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  auto& m = metrics::registry();
-  m.http_requests_total
-      .with("route=\"" + metrics::label_value(route) + "\",status=\"" +
-            std::to_string(response.status) + "\"")
-      .inc();
-  m.http_request_duration_seconds.with("route=\"" + metrics::label_value(route) + "\"")
-      .observe(seconds);
+  RouteMetrics& route_metrics = preflight     ? preflight_metrics_
+                                : found.route ? *route_metrics_[found.route - routes_.data()]
+                                              : unmatched_metrics_;
+  route_metrics.record(response.status, seconds);
   if (log::enabled(log::Level::kInfo)) {
     log::info("request",
               {{"method", request.method},
                {"endpoint", route},
                {"status", response.status},
                {"duration_ms", std::round(seconds * 1e6) / 1e3},
-               {"user_id", user_id.empty() ? nlohmann::json() : nlohmann::json(user_id)}});
+               {"user_id", user_id.empty() ? log::Value(nullptr) : log::Value(user_id)}});
   }
   return response;
 }
@@ -282,9 +263,7 @@ HttpResponse ServiceApp::refuse(int status, std::string_view detail) {
   HttpResponse response = error_response(status, detail);
   const HttpRequest none;
   finish(response, request_id_for(none));
-  metrics::registry()
-      .http_requests_total.with("route=\"unmatched\",status=\"" + std::to_string(status) + "\"")
-      .inc();
+  unmatched_metrics_.count(status);
   return response;
 }
 
@@ -313,7 +292,7 @@ HttpResponse ServiceApp::refuse_credentials(const std::string& client, std::stri
   return unauthorized();
 }
 
-void ServiceApp::finish(HttpResponse& response, std::string_view request_id) const {
+void ServiceApp::finish(HttpResponse& response, std::string request_id) const {
   // The contract's security headers, serialized once. A page that must load scripts (/docs,
   // /redoc) brings its own Content-Security-Policy, relaxed for those alone, and keeps it.
   static constexpr std::string_view kSecurityHeaders =
@@ -329,7 +308,7 @@ void ServiceApp::finish(HttpResponse& response, std::string_view request_id) con
   response.preset_headers = {};  // so that only the handler's own headers are asked below
   response.preset_headers =
       response.header("Content-Security-Policy") ? kWithoutCsp : kSecurityHeaders;
-  response.set_header("X-Request-ID", std::string(request_id));
+  response.set_header("X-Request-ID", std::move(request_id));
 }
 
 }  // namespace ac

@@ -15,7 +15,9 @@
 #include <vector>
 
 #include "api/cors.h"
+#include "api/path_segments.h"
 #include "api/route.h"
+#include "api/route_metrics.h"
 #include "auth/authenticator.h"
 #include "config/settings.h"
 #include "http/auth_failure_limiter.h"
@@ -48,10 +50,13 @@ class ServiceApp final : public HttpApp {
     std::vector<std::string_view> allowed;  // the methods of the routes with this path
     std::vector<std::string> params;
   };
+  // The first route of the request's method whose pattern fits the path; allocates nothing.
+  const Route* find(const HttpRequest& request, const PathSegments& path) const;
+  // find(), with the route's parameters, or else the methods of the routes that fit the path.
   Match match(const HttpRequest& request) const;
   HttpResponse run_route(const Route& route, HttpRequest& request, std::vector<std::string> params,
                          std::string& user_id);
-  void finish(HttpResponse& response, std::string_view request_id) const;
+  void finish(HttpResponse& response, std::string request_id) const;
   // Counts a failed authentication against the client's address; logs the first few a minute.
   HttpResponse refuse_credentials(const std::string& client, std::string_view reason);
   int limit_for(RateClass rate_class) const;
@@ -63,7 +68,10 @@ class ServiceApp final : public HttpApp {
   AuthFailureLimiter auth_failures_;
   InFlightLimiter provider_calls_;
   std::vector<Route> routes_;
-  std::vector<std::vector<std::string_view>> route_segments_;  // each pattern, split once
+  std::vector<PathSegments> route_segments_;                  // each pattern, split once
+  std::vector<std::unique_ptr<RouteMetrics>> route_metrics_;  // each route's, by its index
+  RouteMetrics unmatched_metrics_{"unmatched"};
+  RouteMetrics preflight_metrics_{"cors_preflight"};
 };
 
 }  // namespace ac

@@ -1,7 +1,7 @@
 #include "auth/authenticator.h"
 
-#include <algorithm>
 #include <cctype>
+#include <cstring>
 
 namespace ac {
 namespace {
@@ -25,9 +25,10 @@ std::optional<std::string_view> bearer_token(std::string_view authorization) {
   rest.remove_prefix(rest.find_first_not_of(' ') == std::string_view::npos
                          ? rest.size()
                          : rest.find_first_not_of(' '));
-  if (rest.empty() ||
-      std::any_of(rest.begin(), rest.end(), [](char c) { return c == ' ' || c == '\t'; })) {
-    return std::nullopt;  // (find_first_of's per-character search showed in profiles)
+  // Two memchr scans: find_first_of's per-character search, and then any_of, showed in profiles.
+  if (rest.empty() || std::memchr(rest.data(), ' ', rest.size()) != nullptr ||
+      std::memchr(rest.data(), '\t', rest.size()) != nullptr) {
+    return std::nullopt;
   }
   return rest;
 }

@@ -175,20 +175,23 @@ constexpr std::array<bool, 256> make_unreserved_table() {
 
 constexpr auto kUnreserved = make_unreserved_table();
 
+}  // namespace
+
 void append_form_encoded(std::string& out, std::string_view value) {
   static constexpr char kHex[] = "0123456789ABCDEF";
-  for (const char ch : value) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (kUnreserved[c]) {
-      out.push_back(ch);
-    } else {
-      const char escaped[] = {'%', kHex[c >> 4], kHex[c & 15]};
-      out.append(escaped, 3);
-    }
+  std::size_t i = 0;
+  while (i < value.size()) {
+    // Runs of unreserved characters are appended whole (a push_back each showed in profiles).
+    std::size_t run = i;
+    while (run < value.size() && kUnreserved[static_cast<unsigned char>(value[run])]) ++run;
+    out.append(value.data() + i, run - i);
+    if (run == value.size()) break;
+    const auto c = static_cast<unsigned char>(value[run]);
+    const char escaped[] = {'%', kHex[c >> 4], kHex[c & 15]};
+    out.append(escaped, 3);
+    i = run + 1;
   }
 }
-
-}  // namespace
 
 std::string form_encode(std::string_view value) {
   std::string out;

@@ -60,6 +60,7 @@ class HttpClient {
 
 // Form encoding (application/x-www-form-urlencoded) of one value.
 std::string form_encode(std::string_view value);
+void append_form_encoded(std::string& out, std::string_view value);
 std::string form_body(const std::vector<std::pair<std::string_view, std::string_view>>& fields);
 
 }  // namespace ac

@@ -15,7 +15,7 @@ std::string new_state() {
 }
 
 // Enough of a state to follow it through the log, never enough to use it.
-std::string state_prefix(std::string_view state) { return std::string(state.substr(0, 8)); }
+std::string_view state_prefix(std::string_view state) { return state.substr(0, 8); }
 
 }  // namespace
 

@@ -59,19 +59,28 @@ struct WipedOnExit {
 }  // namespace
 
 ProviderClient::ProviderClient(const Settings& settings, HttpClient& http)
-    : settings_(settings), http_(http) {}
+    : settings_(settings),
+      http_(http),
+      authorize_prefix_(settings.authorize_url +
+                        (settings.authorize_url.find('?') == std::string::npos ? '?' : '&') +
+                        form_body({{"client_id", settings.client_id},
+                                   {"response_type", "code"},
+                                   {"redirect_uri", settings.redirect_uri}}) +
+                        "&state="),
+      authorize_middle_('&' + form_body({{"scope", settings.oauth_scope}}) + "&code_challenge="),
+      authorize_suffix_('&' + form_body({{"code_challenge_method", "S256"}})) {}
 
 std::string ProviderClient::authorize_url(std::string_view state,
                                           std::string_view code_challenge) const {
-  const char separator = settings_.authorize_url.find('?') == std::string::npos ? '?' : '&';
-  return settings_.authorize_url + separator +
-         form_body({{"client_id", settings_.client_id},
-                    {"response_type", "code"},
-                    {"redirect_uri", settings_.redirect_uri},
-                    {"state", state},
-                    {"scope", settings_.oauth_scope},
-                    {"code_challenge", code_challenge},
-                    {"code_challenge_method", "S256"}});
+  std::string url;
+  url.reserve(authorize_prefix_.size() + authorize_middle_.size() + authorize_suffix_.size() +
+              3 * (state.size() + code_challenge.size()));
+  url += authorize_prefix_;
+  append_form_encoded(url, state);
+  url += authorize_middle_;
+  append_form_encoded(url, code_challenge);
+  url += authorize_suffix_;
+  return url;
 }
 
 std::expected<TokenGrant, ProviderError> ProviderClient::exchange_code(

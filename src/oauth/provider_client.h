@@ -61,6 +61,12 @@ class ProviderClient {
 
   const Settings& settings_;
   HttpClient& http_;
+  // The authorize URL's constant parts, encoded once: the URL is
+  // prefix + state + middle + code_challenge + suffix, its parameters in the order of RFC 6749's
+  // examples (client_id, response_type, redirect_uri, state, scope, code_challenge, method).
+  std::string authorize_prefix_;
+  std::string authorize_middle_;
+  std::string authorize_suffix_;
 };
 
 }  // namespace ac

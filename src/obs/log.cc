@@ -61,20 +61,9 @@ LogSink& stdout_sink() {
   return *sink;
 }
 
-}  // namespace
-
-void set_level(std::string_view level) {
-  g_level = level == "debug"     ? Level::kDebug
-            : level == "warning" ? Level::kWarning
-            : level == "error"   ? Level::kError
-                                 : Level::kInfo;
-}
-
-bool enabled(Level level) { return level >= g_level.load(std::memory_order_relaxed); }
-
-std::string format_line(Level level, std::string_view msg, std::initializer_list<Field> fields) {
-  std::string line;
-  line.reserve(192 + msg.size());
+// The line, '\n' included, appended to `line`.
+void append_line(std::string& line, Level level, std::string_view msg,
+                 std::initializer_list<Field> fields) {
   line += R"({"timestamp":")";
   append_timestamp(line);
   line += R"(","severity":")";
@@ -90,15 +79,61 @@ std::string format_line(Level level, std::string_view msg, std::initializer_list
     line.push_back(',');
     append_json_string(line, key);
     line.push_back(':');
-    append_json_value(line, value);
+    value.append_to(line);
   }
   line += "}\n";
+}
+
+}  // namespace
+
+void set_level(std::string_view level) {
+  g_level = level == "debug"     ? Level::kDebug
+            : level == "warning" ? Level::kWarning
+            : level == "error"   ? Level::kError
+                                 : Level::kInfo;
+}
+
+bool enabled(Level level) { return level >= g_level.load(std::memory_order_relaxed); }
+
+void Value::append_to(std::string& out) const {
+  switch (kind_) {
+    case Kind::kNull:
+      out += "null";
+      return;
+    case Kind::kText:
+      append_json_string(out, text_);
+      return;
+    case Kind::kBoolean:
+      out += boolean_ ? "true" : "false";
+      return;
+    case Kind::kSigned:
+      append_json_number(out, signed_);
+      return;
+    case Kind::kUnsigned:
+      append_json_number(out, unsigned_);
+      return;
+    case Kind::kDouble:
+      append_json_number(out, double_);
+      return;
+    case Kind::kJson:
+      append_json_value(out, *json_);
+      return;
+  }
+}
+
+std::string format_line(Level level, std::string_view msg, std::initializer_list<Field> fields) {
+  std::string line;
+  line.reserve(192 + msg.size());
+  append_line(line, level, msg, fields);
   return line;
 }
 
 void write(Level level, std::string_view msg, std::initializer_list<Field> fields) {
   if (!enabled(level)) return;
-  stdout_sink().append(format_line(level, msg, fields), level == Level::kError);
+  thread_local std::string line;  // kept between lines: no allocation per line
+  line.clear();
+  append_line(line, level, msg, fields);
+  stdout_sink().append(line, level == Level::kError);
 }
 
 bool flush(std::chrono::milliseconds timeout) { return stdout_sink().flush(timeout); }
@@ -107,10 +142,11 @@ std::uint64_t dropped_lines() { return stdout_sink().dropped_lines(); }
 
 const std::string& current_request_id() { return t_request_id; }
 
-RequestScope::RequestScope(std::string_view request_id) : previous_(std::move(t_request_id)) {
-  t_request_id = request_id;
+// Copied, not moved: the thread's string keeps its capacity, so a request id costs no allocation.
+RequestScope::RequestScope(std::string_view request_id) : previous_(t_request_id) {
+  t_request_id.assign(request_id);
 }
 
-RequestScope::~RequestScope() { t_request_id = std::move(previous_); }
+RequestScope::~RequestScope() { t_request_id.assign(previous_); }
 
 }  // namespace ac::log

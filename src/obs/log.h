@@ -13,11 +13,13 @@
 // Thread safety: every function may be called from any thread.
 
 #include <chrono>
+#include <concepts>
 #include <cstdint>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 namespace ac::log {
@@ -28,7 +30,44 @@ enum class Level { kDebug, kInfo, kWarning, kError };
 void set_level(std::string_view level);
 bool enabled(Level level);
 
-using Field = std::pair<std::string_view, nlohmann::json>;
+// A field's value: text, a number, a boolean, null, or any JSON (arrays and objects). Text and
+// JSON are referred to, not copied (a Value lives as long as the call it is passed to), so that a
+// line costs no temporary strings: the access line is written for every request.
+class Value {
+ public:
+  Value(std::nullptr_t) : kind_(Kind::kNull) {}
+  template <typename Text>
+  requires std::is_convertible_v<const Text&, std::string_view> Value(const Text& text)
+      : kind_(Kind::kText), text_(text) {}
+  template <typename Boolean>
+  requires std::same_as<Boolean, bool> Value(Boolean boolean)
+      : kind_(Kind::kBoolean), boolean_(boolean) {}
+  template <std::signed_integral Integer>
+  Value(Integer integer) : kind_(Kind::kSigned), signed_(integer) {}
+  template <std::unsigned_integral Integer>
+  requires(!std::same_as<Integer, bool>) Value(Integer integer)
+      : kind_(Kind::kUnsigned), unsigned_(integer) {}
+  template <std::floating_point Number>
+  Value(Number number) : kind_(Kind::kDouble), double_(number) {}
+  Value(const nlohmann::json& json) : kind_(Kind::kJson), json_(&json) {}
+
+  // Appends the value as JSON, as nlohmann would write it (a number that is not finite as null).
+  void append_to(std::string& out) const;
+
+ private:
+  enum class Kind { kNull, kText, kBoolean, kSigned, kUnsigned, kDouble, kJson };
+  Kind kind_;
+  union {
+    std::string_view text_;
+    bool boolean_;
+    std::int64_t signed_;
+    std::uint64_t unsigned_;
+    double double_;
+    const nlohmann::json* json_;
+  };
+};
+
+using Field = std::pair<std::string_view, Value>;
 void write(Level level, std::string_view msg, std::initializer_list<Field> fields = {});
 
 // The line write() queues, '\n' included, stamped now and with this thread's request id.

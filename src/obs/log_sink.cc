@@ -77,8 +77,11 @@ void LogSink::run() {
   sigaddset(&pipe_signal, SIGPIPE);
   pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
 
+  // The batch written last is cleared and given back as the buffer, so that callers append into
+  // memory already there instead of growing a new buffer after every write (both stay within
+  // max_buffered_bytes).
+  std::string batch;
   std::unique_lock lock(mutex_);
-  std::string batch;  // swapped with buffer_, so that both keep their capacity
   for (;;) {
     wake_.wait_for(lock, options_.flush_interval, [this] { return urgent_ || closing_; });
     batch.swap(buffer_);

@@ -25,6 +25,8 @@ TEST(BearerToken, SchemeInAnyCase) {
   EXPECT_FALSE(bearer_token("Bearerabc"));
   EXPECT_FALSE(bearer_token("Basic YTpi"));
   EXPECT_FALSE(bearer_token("Bearer a b"));
+  EXPECT_FALSE(bearer_token("Bearer a\tb"));
+  EXPECT_FALSE(bearer_token("Bearer ab\t"));
   EXPECT_FALSE(bearer_token(""));
 }
 

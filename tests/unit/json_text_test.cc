@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <charconv>
 #include <random>
 
 namespace ac {
@@ -40,6 +42,49 @@ TEST(JsonText, AnyBytesMakeValidJson) {
     const auto reference =
         nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     EXPECT_EQ(parsed.dump(), nlohmann::json::parse(reference).dump()) << round;
+  }
+}
+
+// Plain text goes 8 bytes at a time (issue 12): a byte that needs care is found wherever it is.
+TEST(JsonText, FindsASpecialByteAtEveryPositionOfLongText) {
+  for (const std::string special : {"\x01", "\n", "\x1f", "\"", "\\", "\xC3\xA9", "\xFF", "\x7f"}) {
+    const std::string escaped =
+        as_json_string(special).substr(1, as_json_string(special).size() - 2);
+    for (std::size_t length = 1; length <= 40; ++length) {
+      for (std::size_t at = 0; at < length; ++at) {
+        const std::string before(at, 'a' + static_cast<char>(at % 26));
+        const std::string after(length - at - 1, '~');
+        EXPECT_EQ(as_json_string(before + special + after), '"' + before + escaped + after + '"')
+            << at << " of " << length;
+      }
+    }
+  }
+}
+
+// Whole thousandths (the access line's duration_ms) take a shorter path (issue 12) to the same
+// text as std::to_chars; every one below 10^5 was checked once, these on every run.
+TEST(JsonText, WritesThousandthsAsToCharsDoes) {
+  const auto to_chars_text = [](double number) {
+    std::array<char, 32> buffer;
+    const auto result = std::to_chars(buffer.data(), buffer.data() + buffer.size(), number);
+    return std::string(buffer.data(), result.ptr);
+  };
+  const auto written = [](double number) {
+    std::string out;
+    append_json_number(out, number);
+    return out;
+  };
+  for (std::int64_t k = 0; k < 2'000'000; ++k) {
+    const double number = static_cast<double>(k) / 1000;
+    ASSERT_EQ(written(number), to_chars_text(number)) << k;
+  }
+  std::mt19937_64 random(12);
+  for (int round = 0; round < 200'000; ++round) {
+    const double number = static_cast<double>(random() % 100'000'001) / 1000;
+    ASSERT_EQ(written(number), to_chars_text(number)) << number;
+  }
+  for (const double other : {-0.0, -0.001, 0.1 + 0.2, 1e-4, 99999.9995, 100000.0, 1e300}) {
+    EXPECT_EQ(written(other), to_chars_text(other)) << other;
   }
 }
 

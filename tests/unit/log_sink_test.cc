@@ -6,10 +6,12 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <regex>
 #include <string>
 
 #include "obs/log.h"
+#include "util/json_text.h"
 
 namespace ac::log {
 namespace {
@@ -132,6 +134,59 @@ TEST(LogFormat, CarriesTheFieldsLogPipelinesRead) {
   EXPECT_TRUE(std::regex_match(entry["timestamp"].get<std::string>(),
                                std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")));
   EXPECT_EQ(line.find("\"timestamp\""), 1u);  // first, as people read it
+}
+
+// The text after `"key":` up to the closing brace of a one-field line.
+std::string field_text(std::initializer_list<Field> fields) {
+  const auto line = format_line(Level::kInfo, "m", fields);
+  const auto start = line.find("\"key\":") + 6;
+  return line.substr(start, line.size() - 2 - start);
+}
+
+// How a field was written when every value was first made a nlohmann::json.
+std::string nlohmann_text(const nlohmann::json& value) {
+  std::string out;
+  append_json_value(out, value);
+  return out;
+}
+
+// Field values are no longer made nlohmann::json first (issue 12); their text stays the same.
+TEST(LogFormat, WritesEveryKindOfValueAsWhenItWasJson) {
+  const std::string text = "a\"b\\c\n\x01 \xC3\xA9 \xFF end";
+  EXPECT_EQ(field_text({{"key", text}}), nlohmann_text(text));
+  EXPECT_EQ(field_text({{"key", std::string_view(text)}}), nlohmann_text(text));
+  EXPECT_EQ(field_text({{"key", "literal"}}), nlohmann_text("literal"));
+  EXPECT_EQ(field_text({{"key", -42}}), nlohmann_text(-42));
+  EXPECT_EQ(field_text({{"key", std::int64_t{-9'223'372'036'854'775'807 - 1}}}),
+            nlohmann_text(std::int64_t{-9'223'372'036'854'775'807 - 1}));
+  EXPECT_EQ(field_text({{"key", std::uint64_t{18'446'744'073'709'551'615u}}}),
+            nlohmann_text(std::uint64_t{18'446'744'073'709'551'615u}));
+  EXPECT_EQ(field_text({{"key", std::size_t{7}}}), nlohmann_text(std::size_t{7}));
+  for (const double number : {0.012, 1.5, 1e300, 1e-7, 1000000.0, 0.1 + 0.2, -0.0}) {
+    EXPECT_EQ(field_text({{"key", number}}), nlohmann_text(number)) << number;
+  }
+  EXPECT_EQ(field_text({{"key", std::nan("")}}), "null");
+  EXPECT_EQ(field_text({{"key", true}}), "true");
+  EXPECT_EQ(field_text({{"key", false}}), "false");
+  EXPECT_EQ(field_text({{"key", nullptr}}), "null");
+  const nlohmann::json object = {{"a", {1, "\xFF"}}};
+  EXPECT_EQ(field_text({{"key", object}}), nlohmann_text(object));
+  EXPECT_EQ(field_text({{"key", nlohmann::json()}}), "null");
+}
+
+// The thread's request id is assigned in place (issue 12); a scope still restores the one before.
+TEST(LogFormat, NestedRequestScopesRestoreTheOuterId) {
+  EXPECT_EQ(current_request_id(), "");
+  {
+    const RequestScope outer("outer-request-id-longer-than-sso-0123");
+    {
+      const RequestScope inner("inner");
+      EXPECT_EQ(current_request_id(), "inner");
+    }
+    EXPECT_EQ(current_request_id(), "outer-request-id-longer-than-sso-0123");
+  }
+  EXPECT_EQ(current_request_id(), "");
+  EXPECT_EQ(format_line(Level::kInfo, "m", {}).find("request_id"), std::string::npos);
 }
 
 }  // namespace
