@@ -1,21 +1,16 @@
 #include "obs/memory_metrics.h"
 
-#include <dlfcn.h>
 #include <sqlite3.h>
 
-#include <cstddef>
 #include <cstdio>
+
+#include "obs/tcmalloc.h"
 
 namespace ac::metrics {
 namespace {
 
-// gperftools' C entry point (gperftools/malloc_extension_c.h): 1 when it knows the property.
-using GetNumericProperty = int (*)(const char* property, std::size_t* value);
-
-GetNumericProperty tcmalloc_property() {
-  static const auto fn = reinterpret_cast<GetNumericProperty>(
-      dlsym(RTLD_DEFAULT, "MallocExtension_GetNumericProperty"));
-  return fn;
+void header(std::string& out, const char* name, const char* help) {
+  out += std::string("# HELP ") + name + ' ' + help + "\n# TYPE " + name + " gauge\n";
 }
 
 void sample(std::string& out, const char* name, const char* labels, double value) {
@@ -24,28 +19,29 @@ void sample(std::string& out, const char* name, const char* labels, double value
   out += line;
 }
 
-void header(std::string& out, const char* name, const char* help) {
-  out += std::string("# HELP ") + name + ' ' + help + "\n# TYPE " + name + " gauge\n";
+void gauge(std::string& out, const char* name, const char* help, double value) {
+  header(out, name, help);
+  sample(out, name, "", value);
 }
 
 }  // namespace
 
 void render_memory_metrics(std::string& out) {
-  header(out, "audible_connect_sqlite_memory_bytes",
-         "Bytes SQLite has allocated: page caches and statements of every connection.");
-  sample(out, "audible_connect_sqlite_memory_bytes", "",
-         static_cast<double>(sqlite3_memory_used()));
+  gauge(out, "audible_connect_sqlite_memory_bytes",
+        "Bytes SQLite has allocated: page caches and statements of every connection.",
+        static_cast<double>(sqlite3_memory_used()));
 
-  const GetNumericProperty property = tcmalloc_property();
-  if (property == nullptr) return;
-  std::size_t value = 0;
-  if (property("generic.current_allocated_bytes", &value)) {
-    header(out, "audible_connect_heap_allocated_bytes",
-           "Bytes of heap the program holds (tcmalloc).");
-    sample(out, "audible_connect_heap_allocated_bytes", "", static_cast<double>(value));
+  const auto allocated = tcmalloc::property("generic.current_allocated_bytes");
+  if (!allocated) return;  // not on tcmalloc
+  gauge(out, "audible_connect_heap_allocated_bytes", "Bytes of heap the program holds (tcmalloc).",
+        static_cast<double>(*allocated));
+  if (const auto limit = tcmalloc::property(tcmalloc::kMaxThreadCacheBytes)) {
+    gauge(out, "audible_connect_heap_thread_cache_limit_bytes",
+          "The bound on the free bytes all threads' tcmalloc caches may hold together.",
+          static_cast<double>(*limit));
   }
   static constexpr struct {
-    const char* label;
+    const char* labels;
     const char* property;
   } kFreeCaches[] = {
       {"{cache=\"thread\"}", "tcmalloc.current_total_thread_cache_bytes"},
@@ -56,8 +52,8 @@ void render_memory_metrics(std::string& out) {
   header(out, "audible_connect_heap_free_bytes",
          "Free bytes tcmalloc keeps mapped for reuse, by where they wait.");
   for (const auto& cache : kFreeCaches) {
-    if (property(cache.property, &value)) {
-      sample(out, "audible_connect_heap_free_bytes", cache.label, static_cast<double>(value));
+    if (const auto value = tcmalloc::property(cache.property)) {
+      sample(out, "audible_connect_heap_free_bytes", cache.labels, static_cast<double>(*value));
     }
   }
 }
