@@ -38,8 +38,8 @@ constexpr int kProviderThreads = 16;
 
 // tcmalloc lets the free lists of all threads' caches hold 32 MiB by default: with some 40
 // threads that each free what others allocated, they fill towards it in proportion to the work
-// done, for many minutes, on a live heap of a few MiB (docs/OPERATIONS.md, "Memory"). 8 MiB is
-// more than the I/O threads' caches use at full authorize load (about 3 MiB).
+// done, for many minutes, on a live heap of a few MiB (docs/OPERATIONS.md, "Memory"). At full
+// authorize load all caches together hold about 3 MiB.
 constexpr std::size_t kThreadCacheBytes = std::size_t{8} << 20;
 
 // The bound above, unless the operator set tcmalloc's own variable.
