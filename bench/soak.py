@@ -10,11 +10,25 @@
 3. Soak: the same mix, open loop, at half that rate (or --rate), for --minutes. Mix: authorize 15%,
    callback flow 5% (authorize, consent at the sandbox, callback), connected 35%, library 30%,
    search 15% (the provider, through the catalog cache).
-4. Every 10 s: the service's resident memory and open file descriptors from /proc.
+4. Every 10 s: the service's resident memory and open file descriptors from /proc, and where its
+   heap goes from /metrics (tcmalloc's held bytes and free caches, SQLite's memory).
 
-Passes when: no 5xx (each is counted with its detail); p99 under 10 ms for the endpoints that do not call the provider (authorize,
-connected, library); resident memory after warm-up (the first fifth) grows under 5%; the fd count
-ends where it was after warm-up (within 5). Prints a summary and exits 1 when a criterion fails.
+Passes when: no 5xx (each is counted with its detail); p99 under 10 ms for the endpoints that do not
+call the provider (authorize, connected, library); resident memory grows under 5% from the end of
+the warm-up to the end; the fd count ends where it was after warm-up (within 5). Prints a summary,
+with the memory breakdown at both ends of that span, and exits 1 when a criterion fails.
+
+The warm-up is the first fifth of the run, but never shorter than what the bounded memory needs to
+reach its steady size, so that growth after it means a leak and not a cache still filling:
+- pending states: each lives for the state TTL and is kept one more TTL (so that the log can tell
+  "expired" from "unknown"), so their number is steady only after 2 x --state-ttl; plus 30 s for
+  tcmalloc's thread caches, which fill to their bound (8 MiB, docs/OPERATIONS.md "Memory") within
+  about a minute at a thousand requests/s;
+- the state TTL is lowered to 60 s (--state-ttl) because at the default 900 s the warm-up would
+  have to be 30 minutes: 15% authorize at a few hundred requests/s holds ~100 000 states (~137
+  bytes each), steady only after 2 x 900 s.
+SQLite's page caches (2 MiB per pooled connection at most) stay near 1 MiB in all: the database of
+50 accounts is small.
 
   bench/soak.py [--minutes 10] [--rate N] [--build-dir build/release] [--connections 32]
                 [--state-ttl 60]
@@ -158,6 +172,17 @@ def process_sample(pid):
     return rss_kb, len(os.listdir(f"/proc/{pid}/fd"))
 
 
+async def memory_breakdown(conn):
+    """Where the heap goes, from /metrics (docs/OPERATIONS.md, "Memory"): name -> bytes."""
+    _, _, body = await conn.request("GET", "/metrics")
+    values = {}
+    for line in body.decode().splitlines():
+        if line.startswith(("audible_connect_heap", "audible_connect_sqlite")):
+            name, value = line.rsplit(" ", 1)
+            values[name.removeprefix("audible_connect_")] = float(value)
+    return values
+
+
 def percentile(values, p):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * p))] if ordered else float("nan")
@@ -177,7 +202,7 @@ async def saturate(load, seconds, connections):
     return done / seconds
 
 
-async def soak(load, rate, seconds, pid, samples):
+async def soak(load, rate, seconds, pid, metrics, samples):
     rng = random.Random(2)
     start = time.monotonic()
     next_sample = start
@@ -185,7 +210,7 @@ async def soak(load, rate, seconds, pid, samples):
     sent = 0
     while (now := time.monotonic()) - start < seconds:
         if now >= next_sample:
-            samples.append((now - start, *process_sample(pid)))
+            samples.append((now - start, *process_sample(pid), await memory_breakdown(metrics)))
             next_sample += 10
         due = int((now - start) * rate)
         while sent < due:
@@ -195,7 +220,7 @@ async def soak(load, rate, seconds, pid, samples):
             sent += 1
         await asyncio.sleep(0.002)
     await asyncio.gather(*tasks)
-    samples.append((time.monotonic() - start, *process_sample(pid)))
+    samples.append((time.monotonic() - start, *process_sample(pid), await memory_breakdown(metrics)))
     return sent / (time.monotonic() - start)
 
 
@@ -208,15 +233,17 @@ def main():
     parser.add_argument("--saturation-seconds", type=float, default=20)
     parser.add_argument("--state-ttl", type=int, default=60, help="AUDIBLE_STATE_TTL_SECONDS (default 60)")
     args = parser.parse_args()
+    # Long enough for the bounded memory to reach its steady size (see above).
+    warm_up = max(args.minutes * 60 / 5, 2 * args.state_ttl + 30)
+    if warm_up >= args.minutes * 60 * 0.8:
+        parser.error(f"--minutes {args.minutes:g} leaves too little after the {warm_up:.0f} s warm-up")
     os.environ["AC_BUILD_DIR"] = os.path.abspath(args.build_dir)
     import harness
 
     limits = {name: "1000000000" for name in (
         "AUDIBLE_RATE_LIMIT_PER_MINUTE", "AUDIBLE_RATE_LIMIT_CALLBACK_PER_MINUTE",
         "AUDIBLE_RATE_LIMIT_SEARCH_PER_MINUTE", "AUDIBLE_RATE_LIMIT_GENERAL_PER_MINUTE")}
-    # Pending states live for the state TTL (900 s by default): 15% authorize at a few hundred
-    # requests/s leaves ~100 000 of them (~137 bytes each) before the first expires. A TTL inside the
-    # warm-up lets that population reach its steady size, so that growth after it means a leak.
+    # A short state TTL, so that the pending states reach their steady number inside the warm-up.
     stack = harness.Stack(service_env={**limits, "LOG_LEVEL": "info",
                                        "AUDIBLE_STATE_TTL_SECONDS": str(args.state_ttl),
                                        "AUDIBLE_PROVIDER_CALLS_PER_USER": "1000"})
@@ -230,10 +257,12 @@ def main():
         ceiling = asyncio.run(saturate(load, args.saturation_seconds, args.connections))
         rate = args.rate or ceiling / 2
         print(f"saturation: {ceiling:.0f} requests/s with {args.connections} connections; soak at {rate:.0f}/s "
-              f"for {args.minutes:g} min")
+              f"for {args.minutes:g} min, warm-up {warm_up:.0f} s")
         load = Load(stack, tokens, args.connections)
         samples = []
-        achieved = asyncio.run(soak(load, rate, args.minutes * 60, stack.service.proc.pid, samples))
+        service = urllib.parse.urlsplit(stack.service.base)
+        metrics = Connection(service.hostname, service.port)
+        achieved = asyncio.run(soak(load, rate, args.minutes * 60, stack.service.proc.pid, metrics, samples))
     finally:
         stack.close()
         shutil.rmtree(stack.dir, ignore_errors=True)  # the access log: about 100 MB
@@ -248,11 +277,13 @@ def main():
     print("statuses:", json.dumps(dict(sorted(load.statuses.items()))))
     if load.errors:
         failures.append(f"5xx answers: {load.errors}")
-    warm = [s for s in samples if s[0] >= samples[-1][0] / 5]
+    warm = [s for s in samples if s[0] >= warm_up]
     rss_growth = (warm[-1][1] - warm[0][1]) / warm[0][1] * 100
     print(f"rss after warm-up: {warm[0][1] / 1024:.1f} MiB -> {warm[-1][1] / 1024:.1f} MiB ({rss_growth:+.1f}%); "
           f"fds {warm[0][2]} -> {warm[-1][2]} (min {min(s[2] for s in warm)}, max {max(s[2] for s in warm)})")
-    print("samples (s, rss KiB, fds):", " ".join(f"{t:.0f}:{r}:{f}" for t, r, f in samples))
+    for label, sample in (("after warm-up", warm[0]), ("at the end", warm[-1])):
+        print(f"heap {label} (MiB):", " ".join(f"{name} {value / 2**20:.1f}" for name, value in sample[3].items()))
+    print("samples (s, rss KiB, fds):", " ".join(f"{t:.0f}:{r}:{f}" for t, r, f, _ in samples))
     if rss_growth >= 5:
         failures.append(f"rss grew {rss_growth:.1f}%")
     if abs(warm[-1][2] - warm[0][2]) > 5:

@@ -28,7 +28,7 @@ cmake --preset tsan -DAC_WERROR=ON >/dev/null
 cmake --build --preset tsan -j "$jobs" --target unit_tests redis_tests integration_tests
 echo "== tsan: test"
 ctest --preset tsan -j "$jobs" \
-  -R '^(MemoryStateStore|MemoryRateLimiter|HttpServer|BackgroundSyncTest)\.|^redis\.(LocalRefreshLock|RedisRefreshLock|RedisRateLimiter|RedisStateStoreTest)\.'
+  -R '^(MemoryStateStore|MemoryRateLimiter|HttpServer|BackgroundSyncTest|SingleFlight)\.|^redis\.(LocalRefreshLock|RedisRefreshLock|RedisRateLimiter|RedisStateStoreTest)\.'
 
 # Each libFuzzer target for a short fixed time from its seed corpus (scripts/fuzz.sh).
 echo "== fuzz"

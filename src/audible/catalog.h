@@ -1,6 +1,9 @@
 #pragma once
 
 // Catalog search and product details, through the short-lived cache. No user token needed.
+// Concurrent misses of one key make one provider call, the others wait for its answer: popular
+// searches all expire at once, and without this each request waiting at that moment would take
+// a provider connection of its own (the soak's 503s, docs/BENCHMARKS.md "Soak").
 
 #include <expected>
 #include <optional>
@@ -8,6 +11,7 @@
 
 #include "audible/api_client.h"
 #include "audible/catalog_cache.h"
+#include "util/single_flight.h"
 
 namespace ac {
 
@@ -20,8 +24,15 @@ class Catalog {
   std::expected<std::optional<Audiobook>, ApiError> details(std::string_view asin);
 
  private:
+  using Books = std::expected<std::vector<Audiobook>, ApiError>;
+  // The cached books under `key`, or those of one call of `fetch` shared by concurrent misses
+  // (and cached when it succeeds).
+  template <typename Fetch>
+  Books cached_or(const std::string& key, Fetch fetch);
+
   AudibleApiClient& api_;
   CatalogCache& cache_;
+  SingleFlight<std::string, Books> flights_;
 };
 
 }  // namespace ac

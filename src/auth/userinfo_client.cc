@@ -36,46 +36,26 @@ std::expected<User, UserInfoError> UserInfoClient::lookup(std::string_view token
     return std::move(*cached);
   }
 
-  std::shared_ptr<Flight> flight;
-  bool leader = false;
-  {
-    std::lock_guard lock(flights_mutex_);
-    auto& slot = flights_[digest];
-    leader = slot == nullptr;
-    if (leader) slot = std::make_shared<Flight>();
-    flight = slot;
-  }
-  if (!leader) {
-    std::unique_lock lock(flight->mutex);
-    flight->done.wait(lock, [&] { return flight->result.has_value(); });
-    count(kShared);
-    return *flight->result;
-  }
-
-  // A flight that finished between our cache miss and this one's start left its user here.
-  auto result = cache_.find(digest, when).transform([](User user) {
-    return std::expected<User, UserInfoError>(std::move(user));
-  });
-  if (result) {
-    count(kCacheHit);
-  } else {
-    result = call(token);
-    if (*result) {
-      double until = when + static_cast<double>(options_.cache_seconds);
-      if (token_expires) until = std::min(until, *token_expires);
-      cache_.insert(digest, **result, until, when);
-    }
-  }
-  {
-    std::lock_guard lock(flight->mutex);
-    flight->result = *result;
-  }
-  flight->done.notify_all();
-  {
-    std::lock_guard lock(flights_mutex_);
-    flights_.erase(digest);
-  }
-  return *result;
+  bool shared = false;
+  auto result = flights_.run(
+      digest,
+      [&]() -> std::expected<User, UserInfoError> {
+        // A flight that finished between our cache miss and this one's start left its user here.
+        if (auto cached = cache_.find(digest, when)) {
+          count(kCacheHit);
+          return std::move(*cached);
+        }
+        auto answer = call(token);
+        if (answer) {
+          double until = when + static_cast<double>(options_.cache_seconds);
+          if (token_expires) until = std::min(until, *token_expires);
+          cache_.insert(digest, *answer, until, when);
+        }
+        return answer;
+      },
+      &shared);
+  if (shared) count(kShared);
+  return result;
 }
 
 std::expected<User, UserInfoError> UserInfoClient::call(std::string_view token) {

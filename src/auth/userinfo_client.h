@@ -21,20 +21,17 @@
 // never logged.
 
 #include <array>
-#include <condition_variable>
 #include <cstdint>
 #include <expected>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "auth/digest_cache.h"
 #include "auth/http_fetch.h"
 #include "auth/user.h"
 #include "obs/metrics.h"
+#include "util/single_flight.h"
 
 namespace ac {
 
@@ -55,12 +52,6 @@ class UserInfoClient {
                                             std::optional<double> token_expires, std::int64_t now);
 
  private:
-  struct Flight {
-    std::mutex mutex;
-    std::condition_variable done;
-    std::optional<std::expected<User, UserInfoError>> result;
-  };
-
   enum Outcome {
     kCacheHit,
     kShared,
@@ -81,8 +72,7 @@ class UserInfoClient {
   const HttpFetch fetch_;
   std::array<metrics::Counter*, kOutcomes> outcomes_;  // the registry's, resolved once
   DigestCache<User> cache_;
-  std::mutex flights_mutex_;
-  std::unordered_map<Sha256Digest, std::shared_ptr<Flight>, Sha256DigestHash> flights_;
+  SingleFlight<Sha256Digest, std::expected<User, UserInfoError>, Sha256DigestHash> flights_;
 };
 
 }  // namespace ac

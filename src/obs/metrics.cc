@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "obs/log.h"
+#include "obs/memory_metrics.h"
 #include "obs/process_metrics.h"
 #include "obs/version.h"
 
@@ -142,6 +143,7 @@ std::string Registry::render() const {
   header(out, "audible_connect_build_info", "This build; the value is always 1.", "gauge");
   out += "audible_connect_build_info{version=\"" + label_value(version()) + "\"} 1\n";
   render_process_metrics(out);
+  render_memory_metrics(out);
   return out;
 }
 

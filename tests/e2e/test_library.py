@@ -303,6 +303,20 @@ class Catalog(unittest.TestCase):
         resp = self.api("/search?q=uncached+words")
         self.assertEqual((resp.status, resp.json()), (503, {"detail": "audible_service_unavailable"}))
 
+    def test_concurrent_misses_of_one_search_make_one_provider_call(self):
+        # One provider connection, held 1.5 s by a slow answer, and a 1 s wait for it: were each
+        # miss to make its own call, all but the first would answer 503 (the soak's 503s when the
+        # popular searches expired together).
+        stack = Stack({**LIMITS, "AUDIBLE_HTTP_MAX_CONNECTIONS": "1",
+                       "AUDIBLE_HTTP_KEEPALIVE_CONNECTIONS": "1", "AUDIBLE_HTTP_POOL_TIMEOUT_SECONDS": "1"})
+        try:
+            stack.add_fault(path="/1.0/catalog/products", delay_ms=1500)
+            tokens = [mint(f"stampede-{i}") for i in range(6)]
+            statuses = parallel(6, lambda i: stack.api("GET", "/search?q=popular+book", token=tokens[i]).status)
+            self.assertEqual(statuses, [200] * 6)
+        finally:
+            stack.close()
+
     def test_details(self):
         owned = self.api("/library?limit=1").json()[0]
         resp = self.api(f"/{owned['asin']}/details")

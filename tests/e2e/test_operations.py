@@ -175,6 +175,29 @@ class Metrics(unittest.TestCase):
         self.assertRegex(body, r'audible_connect_build_info\{version="\d+\.\d+\.\d+"\} 1')
 
 
+    def test_memory_metrics_and_the_thread_cache_bound(self):
+        """Where memory goes (docs/OPERATIONS.md, "Memory"): SQLite's share always; tcmalloc's held and
+        free bytes, and its thread caches bounded at 8 MiB unless tcmalloc's own variable says otherwise,
+        when the binary runs on tcmalloc (not in sanitizer builds)."""
+        def metrics(env):
+            s = Stack(env, configured=False, start_sandbox=False)
+            try:
+                body = request("GET", s.service.base + "/metrics").body
+            finally:
+                s.close()
+            return {line.split()[0]: float(line.split()[1]) for line in body.splitlines()
+                    if line.startswith(("audible_connect_heap", "audible_connect_sqlite"))}
+
+        default = metrics({})
+        self.assertGreater(default["audible_connect_sqlite_memory_bytes"], 0)
+        if "audible_connect_heap_allocated_bytes" not in default:
+            self.skipTest("not on tcmalloc (a sanitizer build)")
+        self.assertEqual(default["audible_connect_heap_thread_cache_limit_bytes"], 8 << 20)
+        for cache in ("thread", "central", "transfer", "page_heap"):
+            self.assertIn(f'audible_connect_heap_free_bytes{{cache="{cache}"}}', default)
+        chosen = metrics({"TCMALLOC_MAX_TOTAL_THREAD_CACHE_BYTES": str(16 << 20)})
+        self.assertEqual(chosen["audible_connect_heap_thread_cache_limit_bytes"], 16 << 20)
+
 class CheckConfigConnect(unittest.TestCase):
     def test_token_endpoint_and_client_credentials(self):
         s = Stack()
