@@ -100,7 +100,9 @@ std::expected<Secret, TokenError> TokenKeeper::refresh_locked(const AccountRecor
         audit_context_here("the provider refused the refresh token"));
     if (!marked) return std::unexpected(store_failure(marked.error()));
     if (*marked) return std::unexpected(TokenError::kReauthRequired);
+    // A disconnect meanwhile revoked the grant: the account is gone, not in need of a new link.
     auto current = accounts_.find(account.user_id);
+    if (current && !*current) return std::unexpected(TokenError::kNotConnected);
     if (current && *current && fresh(**current)) return open_access(**current);
     return std::unexpected(TokenError::kReauthRequired);
   }

@@ -156,6 +156,20 @@ TEST_F(RacedRefresh, AReconnectBeforeTheWriteWinsOverTheRefresh) {
   EXPECT_EQ(events("refreshed"), 0);
 }
 
+// The disconnect revokes the grant, so the provider refuses the refresh in flight.
+TEST_F(RacedRefresh, ADisconnectMeanwhileIsNotConnectedNotReauthRequired) {
+  auto s = stack();
+  expired_link(*s);
+  const auto token =
+      refresh_around(*s, nlohmann::json::object(), [&] { ASSERT_TRUE(s->flow.disconnect(kUser)); });
+
+  ASSERT_FALSE(token);
+  EXPECT_EQ(token.error(), TokenError::kNotConnected);  // 404 "Audible account not connected"
+  EXPECT_EQ(s->sandbox.stats("listener-a")["revocations"], 1);
+  EXPECT_FALSE(s->stored(kUser.id));
+  EXPECT_EQ(events("refresh_refused"), 0);
+}
+
 // The revocation fails (best effort), so the provider answers the refresh in flight: its tokens
 // must not bring the account back.
 TEST_F(RacedRefresh, ADisconnectMeanwhileWhoseRevocationFailedLeavesNoAccount) {
