@@ -143,6 +143,23 @@ TEST_F(ConnectFlowTest, ARevocationWhoseAuditEventIsRefusedStillDisconnects) {
   EXPECT_NE(text.find("audit event not written"), std::string::npos) << text;
 }
 
+TEST_F(ConnectFlowTest, ARefreshTokenNoKeyOpensIsNotRevokedButTheAccountGoes) {
+  OAuthStack s(database_->url());
+  ASSERT_TRUE(s.link(kUser, "listener-a"));
+  // An instance whose key is not the one the tokens were sealed with.
+  const TokenCipher other_key(MultiFernet({FernetKey::generate()}), false);
+  ConnectFlow flow(s.settings, s.states, s.provider, other_key, *s.stores.accounts,
+                   *s.stores.audit);
+  testing::CapturedLog log;
+
+  EXPECT_TRUE(flow.disconnect(kUser));
+  EXPECT_FALSE(s.stored(kUser.id));
+  EXPECT_EQ(s.sandbox.stats("listener-a")["revocations"], 0);
+  EXPECT_EQ(events("disconnected"), 1);
+  const std::string text = log.text();
+  EXPECT_NE(text.find("stored refresh token unreadable; not revoked"), std::string::npos) << text;
+}
+
 // Against a private server, since it stops it.
 TEST(ConnectFlowDatabaseDown, TheCallbackAndTheDisconnectAreStoreUnavailable) {
   testing::PrivatePgServer server;

@@ -95,8 +95,12 @@ Settings SandboxProcess::provider_settings() const {
   return settings;
 }
 
-void SandboxProcess::add_fault(const nlohmann::json& spec) {
-  const auto answer = http_->send({"POST", base_url_ + "/_sandbox/faults", {}, spec.dump()});
+void SandboxProcess::add_fault(const nlohmann::json& spec) { control("/_sandbox/faults", spec); }
+
+void SandboxProcess::configure(const nlohmann::json& spec) { control("/_sandbox/config", spec); }
+
+void SandboxProcess::control(const std::string& path, const nlohmann::json& spec) {
+  const auto answer = http_->send({"POST", base_url_ + path, {}, spec.dump()});
   ASSERT_TRUE(answer && answer->status == 200) << (answer ? answer->body : answer.error().message);
 }
 

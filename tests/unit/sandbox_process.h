@@ -31,8 +31,10 @@ class SandboxProcess {
   // The service's settings for this sandbox (short timeouts, so that a fault costs little time).
   Settings provider_settings() const;
 
-  // POST /_sandbox/faults with `spec`; fails the test unless the sandbox took it.
+  // POST /_sandbox/faults with `spec`.
   void add_fault(const nlohmann::json& spec);
+  // POST /_sandbox/config with `spec` (access_token_ttl, expires_in_override).
+  void configure(const nlohmann::json& spec);
   // GET /_sandbox/stats for `user`.
   nlohmann::json stats(const std::string& user = "");
   // Waits (at most 5 s) until `count` requests outside /_sandbox/ have arrived, counted before
@@ -42,6 +44,9 @@ class SandboxProcess {
   std::string approve(const std::string& auth_url, const std::string& audible_user);
 
  private:
+  // POSTs `spec` to a test control; fails the test unless the sandbox took it.
+  void control(const std::string& path, const nlohmann::json& spec);
+
   std::filesystem::path dir_;
   pid_t pid_ = -1;
   std::string base_url_;

@@ -205,6 +205,18 @@ TEST_F(RacedRefresh, ARefusalAfterAReconnectKeepsTheNewLink) {
   EXPECT_EQ(events("refresh_refused"), 0);
 }
 
+TEST_F(TokenKeeperTest, AProviderThatCannotAnswerIsUnavailableAndChangesNothing) {
+  auto s = stack();
+  const AccountRecord before = expired_link(*s);
+  s->sandbox.add_fault({{"path", "/token"}, {"status", 503}, {"times", 1}});
+
+  const auto token = s->keeper.access_token(kUser.id);
+  ASSERT_FALSE(token);
+  EXPECT_EQ(token.error(), TokenError::kUnavailable);  // 503 audible_service_unavailable
+  expect_unchanged(s->stored(kUser.id), before);
+  EXPECT_TRUE(s->keeper.access_token(kUser.id));  // the next request refreshes
+}
+
 TEST_F(TokenKeeperTest, RefreshedTokensTheDatabaseRefusesAreAnInternalError) {
   auto s = stack();
   const AccountRecord before = expired_link(*s);
