@@ -205,6 +205,25 @@ TEST_F(RacedRefresh, ARefusalAfterAReconnectKeepsTheNewLink) {
   EXPECT_EQ(events("refresh_refused"), 0);
 }
 
+// The new link's token expires within the refresh margin: the next request refreshes it, so the
+// user is asked to try again, not to link again.
+TEST_F(RacedRefresh, ARefusalAfterAReconnectWithAShortLivedTokenIsUnavailable) {
+  auto s = stack();
+  expired_link(*s);
+  const auto token =
+      refresh_around(*s, {{"status", 400}, {"body", R"({"error":"invalid_grant"})"}}, [&] {
+        s->sandbox.configure({{"access_token_ttl", 30}});
+        ASSERT_TRUE(s->link(kUser, "listener-b"));
+        s->sandbox.configure({{"access_token_ttl", 3600}});
+      });
+
+  ASSERT_FALSE(token);
+  EXPECT_EQ(token.error(), TokenError::kUnavailable);  // 503 audible_service_unavailable
+  EXPECT_NE(s->stored(kUser.id).value().sync_status, "reauth_required");
+  EXPECT_TRUE(s->keeper.access_token(kUser.id));
+  EXPECT_EQ(s->sandbox.stats("listener-b")["refreshes"], 1);
+}
+
 TEST_F(TokenKeeperTest, AProviderThatCannotAnswerIsUnavailableAndChangesNothing) {
   auto s = stack();
   const AccountRecord before = expired_link(*s);
