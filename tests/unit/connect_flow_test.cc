@@ -11,7 +11,6 @@
 #include <future>
 
 #include "oauth_stack.h"
-#include "pg_test_support.h"
 #include "store/pg_connection.h"
 
 namespace ac {
@@ -22,30 +21,7 @@ using testing::OAuthStack;
 
 const User kUser = OAuthStack::premium("user-1");
 
-class ConnectFlowTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto server = testing::shared_postgres_url();
-    if (!server) GTEST_SKIP() << "AC_TEST_POSTGRES_URL_FILE is not set (run through ctest)";
-    database_ = std::make_unique<testing::ScratchPgDatabase>(*server);
-  }
-
-  std::int64_t events(const std::string& event) {
-    return database_->scalar("SELECT COUNT(*) FROM audit_events WHERE event = '" + event + "'");
-  }
-
-  // A trigger that fails `timing` (for example "BEFORE DELETE ON accounts") as a full disk would.
-  void refuse(const std::string& timing, const std::string& condition = "") {
-    database_->exec(
-        "CREATE OR REPLACE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
-        "$$ BEGIN RAISE EXCEPTION 'no space left on device'; END $$; "
-        "CREATE TRIGGER refuse " +
-        timing + " FOR EACH ROW " + (condition.empty() ? "" : "WHEN (" + condition + ") ") +
-        "EXECUTE FUNCTION refuse();");
-  }
-
-  std::unique_ptr<testing::ScratchPgDatabase> database_;
-};
+using ConnectFlowTest = testing::OAuthFlowTest;
 
 TEST_F(ConnectFlowTest, AStateStoreDownAtEitherEndIsStoreUnavailable) {
   OAuthStack s(database_->url());

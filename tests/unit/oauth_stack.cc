@@ -1,7 +1,5 @@
 #include "oauth_stack.h"
 
-#include <gtest/gtest.h>
-
 #include "oauth/local_refresh_lock.h"
 #include "oauth/redis_refresh_lock.h"
 #include "obs/log.h"
@@ -68,6 +66,25 @@ void OAuthStack::expire_access_token(const std::string& user_id) {
   ASSERT_TRUE(conn) << conn.error().message;
   ASSERT_TRUE((*conn)->exec("UPDATE accounts SET expires_at = 0 WHERE user_id = $1",
                             PgParams().add(user_id)));
+}
+
+void OAuthFlowTest::SetUp() {
+  const auto server = shared_postgres_url();
+  if (!server) GTEST_SKIP() << "AC_TEST_POSTGRES_URL_FILE is not set (run through ctest)";
+  database_ = std::make_unique<ScratchPgDatabase>(*server);
+}
+
+std::int64_t OAuthFlowTest::events(const std::string& event) {
+  return database_->scalar("SELECT COUNT(*) FROM audit_events WHERE event = '" + event + "'");
+}
+
+void OAuthFlowTest::refuse(const std::string& timing, const std::string& condition) {
+  database_->exec(
+      "CREATE OR REPLACE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+      "$$ BEGIN RAISE EXCEPTION 'no space left on device'; END $$; "
+      "CREATE TRIGGER refuse " +
+      timing + " FOR EACH ROW " + (condition.empty() ? "" : "WHEN (" + condition + ") ") +
+      "EXECUTE FUNCTION refuse();");
 }
 
 CapturedLog::CapturedLog() { ::testing::internal::CaptureStdout(); }

@@ -6,6 +6,8 @@
 // its own for the states (and the refresh lock, if asked) and a refresh lock. A test breaks one of
 // them mid-flow and checks what the user would see.
 
+#include <gtest/gtest.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +20,7 @@
 #include "oauth/redis_state_store.h"
 #include "oauth/refresh_lock.h"
 #include "oauth/token_keeper.h"
+#include "pg_test_support.h"
 #include "redis_test_server.h"
 #include "sandbox_process.h"
 #include "store/stores.h"
@@ -60,6 +63,19 @@ class OAuthStack {
 
  private:
   std::string database_url_;
+};
+
+// A fixture with a scratch database on the shared PostgreSQL (skipped outside CTest).
+class OAuthFlowTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  // How many audit events of this kind the database holds.
+  std::int64_t events(const std::string& event);
+  // A trigger that fails `timing` (for example "BEFORE DELETE ON accounts"), for the rows that
+  // meet `condition` if given, as a full disk would.
+  void refuse(const std::string& timing, const std::string& condition = "");
+
+  std::unique_ptr<ScratchPgDatabase> database_;
 };
 
 // What a test logged meanwhile: stdout, captured from construction to text().

@@ -13,7 +13,6 @@
 
 #include "oauth/redis_refresh_lock.h"
 #include "oauth_stack.h"
-#include "pg_test_support.h"
 
 namespace ac {
 namespace {
@@ -24,14 +23,8 @@ using testing::OAuthStackOptions;
 
 const User kUser = OAuthStack::premium("user-1");
 
-class TokenKeeperTest : public ::testing::Test {
+class TokenKeeperTest : public testing::OAuthFlowTest {
  protected:
-  void SetUp() override {
-    const auto server = testing::shared_postgres_url();
-    if (!server) GTEST_SKIP() << "AC_TEST_POSTGRES_URL_FILE is not set (run through ctest)";
-    database_ = std::make_unique<testing::ScratchPgDatabase>(*server);
-  }
-
   std::unique_ptr<OAuthStack> stack(OAuthStackOptions options = {}) {
     return std::make_unique<OAuthStack>(database_->url(), std::move(options));
   }
@@ -43,12 +36,6 @@ class TokenKeeperTest : public ::testing::Test {
     stack.expire_access_token(kUser.id);
     return stack.stored(kUser.id).value_or(AccountRecord{});
   }
-
-  std::int64_t events(const std::string& event) {
-    return database_->scalar("SELECT COUNT(*) FROM audit_events WHERE event = '" + event + "'");
-  }
-
-  std::unique_ptr<testing::ScratchPgDatabase> database_;
 };
 
 std::string plaintext(const OAuthStack& stack, const std::string& stored) {
@@ -239,11 +226,7 @@ TEST_F(TokenKeeperTest, AProviderThatCannotAnswerIsUnavailableAndChangesNothing)
 TEST_F(TokenKeeperTest, RefreshedTokensTheDatabaseRefusesAreAnInternalError) {
   auto s = stack();
   const AccountRecord before = expired_link(*s);
-  database_->exec(R"sql(
-    CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS
-      $$ BEGIN RAISE EXCEPTION 'no space left on device'; END $$;
-    CREATE TRIGGER refuse_updates BEFORE UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION refuse();
-  )sql");
+  refuse("BEFORE UPDATE ON accounts");
   testing::CapturedLog log;
 
   const auto token = s->keeper.access_token(kUser.id);
