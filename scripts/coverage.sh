@@ -3,7 +3,8 @@
 # checklist asks for 95%): builds everything with --coverage in build/coverage (Debug, no
 # inlining), runs the test suite there as scripts/test.sh does (GoogleTest suites and the black-box
 # tests, whose service and sandbox processes write their counts when they exit; not the slow
-# container test), and prints gcovr's line figures per directory.
+# container test), and prints gcovr's line figures per directory. Counters are updated atomically:
+# the suites are multithreaded, and racy updates left negative counts that gcovr refuses to read.
 #   scripts/coverage.sh                      prints the total per directory
 #   AC_COVERAGE_MIN=95 scripts/coverage.sh   also fails when a directory is below that percentage
 # Per-file tables: build/coverage/coverage-{crypto,oauth,auth}.txt. A failing test fails the run
@@ -16,7 +17,8 @@ build=build/coverage
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DAC_BENCHMARKS=OFF -DAC_WERROR=ON \
-  "${launcher[@]}" -DCMAKE_CXX_FLAGS="--coverage -fno-inline" -DCMAKE_EXE_LINKER_FLAGS=--coverage \
+  "${launcher[@]}" -DCMAKE_CXX_FLAGS="--coverage -fno-inline -fprofile-update=atomic" \
+  -DCMAKE_EXE_LINKER_FLAGS=--coverage \
   >/dev/null
 cmake --build "$build" -j "$(nproc)"
 find "$build" -name '*.gcda' -delete

@@ -100,9 +100,13 @@ std::expected<Secret, TokenError> TokenKeeper::refresh_locked(const AccountRecor
         audit_context_here("the provider refused the refresh token"));
     if (!marked) return std::unexpected(store_failure(marked.error()));
     if (*marked) return std::unexpected(TokenError::kReauthRequired);
+    // Replaced meanwhile: by a reconnect (its tokens are used, or refreshed by the next request
+    // when they expire within the margin too) or by a disconnect that revoked the grant.
     auto current = accounts_.find(account.user_id);
-    if (current && *current && fresh(**current)) return open_access(**current);
-    return std::unexpected(TokenError::kReauthRequired);
+    if (!current) return std::unexpected(store_failure(current.error()));
+    if (!*current) return std::unexpected(TokenError::kNotConnected);
+    if (!fresh(**current)) return std::unexpected(TokenError::kUnavailable);
+    return open_access(**current);
   }
 
   // No refresh token in the answer: keep the old one (re-sealed, so a legacy plaintext one is

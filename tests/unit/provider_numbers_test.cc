@@ -52,6 +52,10 @@ TEST(ProviderNumbers, TokenAnswerShapes) {
   EXPECT_EQ(actor->refresh_token.reveal(), "r");
   EXPECT_EQ(actor->user_id, "18446744073709551615");
   EXPECT_EQ(actor->expires_in, kDefaultExpiresInSeconds);
+  // A signed number is kept as its text; any other type is no user id (customer information
+  // then names the user).
+  EXPECT_EQ(parse_token_answer(200, R"({"access_token":"a","user_id":-42})")->user_id, "-42");
+  EXPECT_EQ(parse_token_answer(200, R"({"access_token":"a","user_id":{"id":"u"}})")->user_id, "");
 }
 
 TEST(ProviderNumbers, LibraryNumbersAreClamped) {

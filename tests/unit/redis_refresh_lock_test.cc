@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "oauth/local_refresh_lock.h"
+#include "obs/log.h"
 #include "redis_test_server.h"
 
 namespace ac {
@@ -116,6 +117,20 @@ TEST(RedisRefreshLock, AnUnreachableRedisIsUnavailable) {
   RedisRefreshLock lock(
       std::make_shared<RedisClient>(redis_test::loopback_url(redis_test::unused_port())), 5s, 1s);
   EXPECT_EQ(lock.acquire("user").error(), RefreshLockError::kUnavailable);
+}
+
+TEST(RedisRefreshLock, AReleaseThatCannotReachRedisIsLoggedAndLeftToTheTtl) {
+  redis_test::PrivateRedis server;
+  RedisRefreshLock lock(std::make_shared<RedisClient>(redis_test::loopback_url(server.port())), 5s,
+                        1s);
+  auto held = lock.acquire(unique("user-"));
+  ASSERT_TRUE(held);
+  server.stop();
+  ::testing::internal::CaptureStdout();
+  held->reset();  // no exception, no crash: the lock would expire after its ttl
+  log::flush();   // lines are written by the log's own thread
+  const std::string log = ::testing::internal::GetCapturedStdout();
+  EXPECT_NE(log.find("refresh lock release failed"), std::string::npos) << log;
 }
 
 TEST(LocalRefreshLock, OneHolderAtATime) {

@@ -134,6 +134,17 @@ TEST_F(RedisStateStoreTest, AnUndecryptableValueIsUnknownAndUsedUp) {
   EXPECT_EQ(store_.consume(state_, "user-1").error(), StateError::kUnknown);
 }
 
+// A value under our key that is no state this build wrote (a newer format, another writer).
+TEST_F(RedisStateStoreTest, AValueOfAnUnknownFormatIsUnknownAndUsedUp) {
+  const std::string key = "ac:state:" + hex(sha256(state_));
+  for (const std::string& value :
+       {std::string("\x02") + std::string(32, 'v') + "user-1", std::string("\x01short")}) {
+    ASSERT_TRUE(client_->command({"SET", key, cipher(key_).encrypt(value).value()}));
+    EXPECT_EQ(store_.consume(state_, "user-1").error(), StateError::kUnknown);
+    EXPECT_EQ(client_->command({"EXISTS", key})->integer, 0);
+  }
+}
+
 TEST_F(RedisStateStoreTest, AnUnreachableRedisIsUnavailable) {
   RedisStateStore down(
       std::make_shared<RedisClient>(redis_test::loopback_url(redis_test::unused_port())),
