@@ -18,6 +18,7 @@ class PathSegments {
   // More segments than any route has: a path that long fits no pattern.
   static constexpr std::size_t kMaxSegments = 16;
 
+  // The segments refer to `path`'s characters, which must outlive them.
   explicit PathSegments(std::string_view path);
 
   // False for a path of more than kMaxSegments segments.

@@ -42,7 +42,8 @@ TEST(PathSegments, APathLongerThanTheLimitFitsNothing) {
   const PathSegments longest(path);
   EXPECT_FALSE(longest.fits_in_limit());
   EXPECT_FALSE(fits(longest, longest));
-  const PathSegments at_limit(path.substr(2));
+  const std::string shorter = path.substr(2);  // segments refer to it: it must outlive them
+  const PathSegments at_limit(shorter);
   EXPECT_TRUE(at_limit.fits_in_limit());
   EXPECT_TRUE(fits(at_limit, at_limit));
 }
