@@ -6,9 +6,11 @@
 // Used where a cache expiring under load would otherwise send every waiting request to the same
 // slow backend at once (a stampede that takes the whole outbound connection pool).
 //
-// Thread-safe. The work runs on the leader's thread, without any lock held.
+// Thread-safe. The work runs on the leader's thread, without any lock held. If it throws, the
+// leader and every waiter get the exception, and the flight ends as any other.
 
 #include <condition_variable>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -36,27 +38,39 @@ class SingleFlight {
     if (shared != nullptr) *shared = !leader;
     if (!leader) {
       std::unique_lock lock(flight->mutex);
-      flight->done.wait(lock, [&] { return flight->result.has_value(); });
+      flight->done.wait(lock, [&] { return flight->finished; });
+      if (flight->error) std::rethrow_exception(flight->error);
       return *flight->result;
     }
-    Value result = std::forward<Work>(work)();
+    std::optional<Value> result;
+    std::exception_ptr error;
+    try {
+      result.emplace(std::forward<Work>(work)());
+    } catch (...) {
+      error = std::current_exception();
+    }
     {
       std::lock_guard lock(flight->mutex);
       flight->result = result;
+      flight->error = error;
+      flight->finished = true;
     }
     flight->done.notify_all();
     {
       std::lock_guard lock(mutex_);
       flights_.erase(key);
     }
-    return result;
+    if (error) std::rethrow_exception(error);
+    return std::move(*result);
   }
 
  private:
   struct Flight {
     std::mutex mutex;
     std::condition_variable done;
-    std::optional<Value> result;
+    bool finished = false;
+    std::optional<Value> result;  // set unless the work threw
+    std::exception_ptr error;
   };
   std::mutex mutex_;
   std::unordered_map<Key, std::shared_ptr<Flight>, Hash> flights_;

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -58,6 +59,36 @@ TEST(SingleFlight, RunsAgainOnceTheFlightHasLanded) {
   int runs = 0;
   EXPECT_EQ(flights.run("q", [&] { return ++runs; }), 1);
   EXPECT_EQ(flights.run("q", [&] { return ++runs; }), 2);
+}
+
+TEST(SingleFlight, AThrowingRunReachesEveryWaiterAndEndsTheFlight) {
+  SingleFlight<std::string, int> flights;
+  std::promise<void> entered;
+  std::promise<void> release;
+  auto leader = std::async(std::launch::async, [&] {
+    return flights.run("q", [&]() -> int {
+      entered.set_value();
+      release.get_future().wait();
+      throw std::runtime_error("provider answer");
+    });
+  });
+  entered.get_future().wait();
+  auto follower = std::async(std::launch::async, [&] {
+    bool shared = false;
+    try {
+      flights.run(
+          "q", [] { return 0; }, &shared);
+    } catch (const std::runtime_error&) {
+      return shared;
+    }
+    return false;
+  });
+  std::this_thread::sleep_for(200ms);  // it finds the flight and waits for it
+  release.set_value();
+  EXPECT_THROW(leader.get(), std::runtime_error);
+  ASSERT_EQ(follower.wait_for(5s), std::future_status::ready);  // not left waiting forever
+  EXPECT_TRUE(follower.get());
+  EXPECT_EQ(flights.run("q", [] { return 7; }), 7);  // the flight ended: a new call runs
 }
 
 TEST(SingleFlight, OtherKeysDoNotWait) {
