@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "util/utf8.h"
+
 namespace ac {
 namespace {
 
@@ -32,41 +34,6 @@ bool has_special_byte(const char* bytes) {
   const std::uint64_t quote = has_zero(word ^ (kOnes * '"'));
   const std::uint64_t backslash = has_zero(word ^ (kOnes * '\\'));
   return ((below_space | quote | backslash | word) & kHighs) != 0;
-}
-
-// How a byte >= 0x80 at text[0] starts: a well-formed UTF-8 sequence of `length` bytes, or an
-// ill-formed one whose maximal subpart (the lead and the continuation bytes that still fitted) is
-// `length` bytes long and becomes one U+FFFD, as Unicode recommends and nlohmann does.
-struct Utf8Sequence {
-  std::size_t length;
-  bool well_formed;
-};
-
-Utf8Sequence utf8_sequence(std::string_view text) {
-  const auto lead = static_cast<unsigned char>(text[0]);
-  std::size_t needed = 0;
-  unsigned char low = 0x80;  // the second byte's range; later ones are always 80..BF
-  unsigned char high = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    needed = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    needed = 3;
-    if (lead == 0xE0) low = 0xA0;   // no overlong forms
-    if (lead == 0xED) high = 0x9F;  // no surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    needed = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;  // nothing above U+10FFFF
-  } else {
-    return {1, false};
-  }
-  std::size_t length = 1;
-  while (length < needed && length < text.size()) {
-    const auto byte = static_cast<unsigned char>(text[length]);
-    if (byte < (length == 1 ? low : 0x80) || byte > (length == 1 ? high : 0xBF)) break;
-    ++length;
-  }
-  return {length, length == needed};
 }
 
 template <typename Number>
