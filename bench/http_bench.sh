@@ -5,8 +5,9 @@
 # of authorize's answer. wrk (1 thread, keep-alive) runs the same settings against nginx, GET
 # /health and POST /oauth/authorize (a premium user's HS256 JWT, states in memory, LOG_LEVEL=info
 # with the access line on), at 64 and at 2 connections: first with each server pinned to CPU 0 and
-# wrk to CPU 1, then unpinned with the service's default threads, as users run it. Prints each
-# run's requests/s, p50 and p99 (in µs), and the ratios to nginx.
+# wrk to CPU 1, then unpinned with the service's default threads, as users run it, against nginx
+# with one worker and with `worker_processes auto` (Debian's default: one per CPU, as the service
+# has one I/O thread per CPU). Prints each run's requests/s, p50 and p99 (in µs), and the ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-10}
@@ -44,8 +45,8 @@ start_service() {  # pin prefix (may be empty)
   wait_for "http://127.0.0.1:$service_port/health"
 }
 
-start_nginx() {  # pin prefix (may be empty)
-  $1 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g "daemon off;" &
+start_nginx() {  # pin prefix (may be empty), worker processes
+  $1 nginx -p "$work/nginx" -c "$work/nginx/nginx.conf" -g "daemon off; worker_processes $2;" &
   nginx_pid=$!
   wait_for "http://127.0.0.1:$nginx_port/"
 }
@@ -68,7 +69,7 @@ curl -s -D "$work/authorize.headers" -o "$work/authorize.body" -X POST -H "Autho
 stop
 mkdir -p "$work/nginx"
 {
-  echo "worker_processes 1; pid $work/nginx/nginx.pid; error_log $work/nginx/error.log;"
+  echo "pid $work/nginx/nginx.pid; error_log $work/nginx/error.log;"
   echo "events { worker_connections 4096; }"
   echo "http { access_log off; server_tokens off; client_body_temp_path $work/nginx;"
   echo "  server { listen 127.0.0.1:$nginx_port; location / { default_type application/json;"
@@ -99,7 +100,7 @@ ratio() {  # label, numerator run, denominator run
 }
 
 echo "# pinned: each server on CPU 0, wrk on CPU 1"
-start_nginx "$pin_server"
+start_nginx "$pin_server" 1
 echo "answer sizes, headers + body: authorize $(wc -c < "$work/authorize.headers") + $(wc -c < "$work/authorize.body")," \
   "nginx $(curl -s -D - -o /dev/null "http://127.0.0.1:$nginx_port/" | wc -c) + $(wc -c < "$work/authorize.body")"
 start_service "$pin_server"
@@ -111,10 +112,14 @@ done
 echo "service peak RSS: $(awk '/VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$service_pid/status")"
 stop
 
-echo "# unpinned: the service with its default threads, nginx with one worker"
-start_nginx ""
-start_service ""
+echo "# unpinned: the service with its default threads, nginx with one worker and with its default"
+start_nginx "" 1
 run "nginx-unpinned-c64" "" 64 "http://127.0.0.1:$nginx_port/"
+stop
+start_nginx "" auto
+run "nginx-auto-unpinned-c64" "" 64 "http://127.0.0.1:$nginx_port/"
+stop
+start_service ""
 run "health-unpinned-c64" "" 64 "$health_url"
 run "authorize-unpinned-c64" "" 64 -s "$work/authorize.lua" "$authorize_url"
 stop
@@ -124,3 +129,5 @@ ratio "health / nginx, pinned, 64 connections" health-c64 nginx-c64
 ratio "authorize / nginx, pinned, 64 connections" authorize-c64 nginx-c64
 ratio "health / nginx, unpinned, 64 connections" health-unpinned-c64 nginx-unpinned-c64
 ratio "authorize / nginx, unpinned, 64 connections" authorize-unpinned-c64 nginx-unpinned-c64
+ratio "health / nginx auto, unpinned, 64 connections" health-unpinned-c64 nginx-auto-unpinned-c64
+ratio "authorize / nginx auto, unpinned, 64 connections" authorize-unpinned-c64 nginx-auto-unpinned-c64
