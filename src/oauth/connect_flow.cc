@@ -88,6 +88,7 @@ std::expected<AccountRecord, ConnectError> ConnectFlow::store_grant(const User& 
   if (!access || !refresh) {
     metrics::registry().token_encryption_errors_total.inc();
     log::error("token encryption failed", {{"user_id", user.id}});
+    revoke_unstored(user, grant);
     return std::unexpected(ConnectError::kInternal);
   }
   AccountRecord record;
@@ -102,6 +103,10 @@ std::expected<AccountRecord, ConnectError> ConnectFlow::store_grant(const User& 
   if (!stored) {
     log::error("account write failed",
                {{"user_id", user.id}, {"error_type", stored.error().message}});
+    // Tokens nobody holds would stay valid at the provider until they expire. If the write did
+    // commit after all (a connection lost after COMMIT), the stored tokens are revoked ones, and
+    // the next use asks the user to reconnect: 409, never a leak.
+    revoke_unstored(user, grant);
     return std::unexpected(stored.error().unavailable() ? ConnectError::kStoreUnavailable
                                                         : ConnectError::kInternal);
   }
@@ -138,23 +143,35 @@ std::expected<void, DisconnectError> ConnectFlow::disconnect(const User& user) {
     log::error("stored refresh token unreadable; not revoked",
                {{"user_id", user.id}, {"error_type", describe(refresh.error().error)}});
   } else if (!refresh->token.empty()) {
-    if (auto revoked = provider_.revoke(refresh->token, "refresh_token"); !revoked) {
-      log::warning("token revocation failed",
-                   {{"user_id", user.id}, {"error_type", revoked.error().reason}});
-    } else {
-      log::info("refresh token revoked", {{"user_id", user.id}});
-      // Changes nothing stored (the account is gone already), so it is written alone.
-      const auto noted =
-          audit_.append(audit_event_now(audit_event::kRevoked, user.id, (*account)->audible_user_id,
-                                        audit_context_here("on disconnect")));
-      if (!noted) {
-        log::error("audit event not written",
-                   {{"user_id", user.id}, {"error_type", noted.error().message}});
-      }
-    }
+    revoke(user, (*account)->audible_user_id, refresh->token, "refresh_token", "on disconnect");
   }
   log::info("Audible account disconnected", {{"user_id", user.id}});
   return {};
+}
+
+void ConnectFlow::revoke_unstored(const User& user, const TokenGrant& grant) {
+  // Revoking the refresh token ends the whole grant (RFC 7009 2.1); without one, the access token.
+  const bool has_refresh = !grant.refresh_token.empty();
+  revoke(user, grant.user_id, has_refresh ? grant.refresh_token : grant.access_token,
+         has_refresh ? "refresh_token" : "access_token", "grant not stored");
+}
+
+void ConnectFlow::revoke(const User& user, const std::string& audible_user_id, const Secret& token,
+                         std::string_view type_hint, std::string reason) {
+  if (auto revoked = provider_.revoke(token, type_hint); !revoked) {
+    log::warning("token revocation failed",
+                 {{"user_id", user.id}, {"error_type", revoked.error().reason}});
+    return;
+  }
+  log::info("token revoked", {{"user_id", user.id}, {"token_type", type_hint}});
+  // Changes nothing stored (the account is gone already, or was never written), so it is
+  // written alone.
+  const auto noted = audit_.append(audit_event_now(audit_event::kRevoked, user.id, audible_user_id,
+                                                   audit_context_here(std::move(reason))));
+  if (!noted) {
+    log::error("audit event not written",
+               {{"user_id", user.id}, {"error_type", noted.error().message}});
+  }
 }
 
 }  // namespace ac

@@ -58,6 +58,11 @@ class ConnectFlow {
 
  private:
   std::expected<AccountRecord, ConnectError> store_grant(const User& user, TokenGrant grant);
+  // Best effort: a failure is logged, a success written to the audit trail.
+  void revoke(const User& user, const std::string& audible_user_id, const Secret& token,
+              std::string_view type_hint, std::string reason);
+  // The tokens of a grant the account store never took.
+  void revoke_unstored(const User& user, const TokenGrant& grant);
 
   const Settings& settings_;
   StateStore& states_;

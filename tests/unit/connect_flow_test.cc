@@ -48,7 +48,7 @@ TEST_F(ConnectFlowTest, AStateStoreDownAtEitherEndIsStoreUnavailable) {
   testing::expect_none_in_log(text, {*input.code, input.state});
 }
 
-TEST_F(ConnectFlowTest, AnAccountWriteTheDatabaseRefusesKeepsTheEarlierLink) {
+TEST_F(ConnectFlowTest, AnAccountWriteTheDatabaseRefusesKeepsTheEarlierLinkAndRevokesTheNewGrant) {
   OAuthStack s(database_->url());
   const auto first = s.link(kUser, "listener-a");
   ASSERT_TRUE(first);
@@ -63,9 +63,16 @@ TEST_F(ConnectFlowTest, AnAccountWriteTheDatabaseRefusesKeepsTheEarlierLink) {
   EXPECT_EQ(stored->audible_user_id, "listener-a");
   EXPECT_EQ(stored->token_version, first->token_version);
   EXPECT_EQ(events("linked"), 1);
+  // The grant nobody stored is revoked at the provider; the stored one still works.
+  EXPECT_EQ(s.sandbox.stats("listener-b")["active_refresh_tokens"], 0);
+  EXPECT_EQ(s.sandbox.stats("listener-a")["active_refresh_tokens"], 1);
+  EXPECT_EQ(s.sandbox.stats("listener-b")["revocations"], 1);
+  EXPECT_TRUE(s.keeper.access_token(kUser.id));
+  EXPECT_EQ(events("revoked"), 1);
 
   const std::string text = log.text();
   EXPECT_NE(text.find("account write failed"), std::string::npos) << text;
+  EXPECT_NE(text.find("token revoked"), std::string::npos) << text;
   EXPECT_EQ(text.find("gAAAAA"), std::string::npos) << text;  // no stored token either
 }
 
@@ -154,7 +161,9 @@ TEST(ConnectFlowDatabaseDown, TheCallbackAndTheDisconnectAreStoreUnavailable) {
   const auto disconnected = s.flow.disconnect(kUser);
   ASSERT_FALSE(disconnected);
   EXPECT_EQ(disconnected.error(), DisconnectError::kStoreUnavailable);  // 503 likewise
-  EXPECT_EQ(s.sandbox.stats("listener-a")["revocations"], 0);
+  // The exchanged grant was not stored: revoked, its audit event lost with the database.
+  EXPECT_EQ(s.sandbox.stats("listener-a")["revocations"], 1);
+  EXPECT_EQ(s.sandbox.stats("listener-a")["active_refresh_tokens"], 0);
 }
 
 }  // namespace
