@@ -151,7 +151,8 @@ TEST_F(CpuQuota, HybridWithCpuInV2ReadsV2) {
 }
 
 // Docker on v1 without a cgroup namespace: the mount's root is the container's own cgroup, which
-// is what appears at the mount point, and /proc/self/cgroup names it from the host's root.
+// is what appears at the mount point, and /proc/self/cgroup names it from the host's root. The
+// stricter docker/abc below the mount point is a child cgroup the process is not in.
 TEST_F(CpuQuota, AContainerMountRootIsTheMountPoint) {
   write("proc/self/mountinfo",
         std::string(kProcMount) +
@@ -159,6 +160,7 @@ TEST_F(CpuQuota, AContainerMountRootIsTheMountPoint) {
             "master:9 - cgroup cgroup rw,cpu,cpuacct\n");
   write("proc/self/cgroup", "4:cpu,cpuacct:/docker/abc\n");
   v1_limit("", "150000");
+  v1_limit("docker/abc", "50000");
   EXPECT_EQ(limit(), 1.5);
 }
 
