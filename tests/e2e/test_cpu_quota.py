@@ -1,7 +1,7 @@
 """The service starts no more I/O threads than its cgroup's CPU quota allows (docs/OPERATIONS.md,
-"Threads"), against the real kernel: the real binary in a child cgroup limited to one CPU says
-`io_threads` 1 in its `listening` line, and in a child cgroup without a limit, the CPUs of its
-affinity mask. Needs root and a cpu controller it may use: cgroup v1's at /sys/fs/cgroup/cpu (or
+"Start, stop, check"), against the real kernel: the real binary in a child cgroup limited to one
+CPU says `io_threads` 1 in its `listening` line, and in a child cgroup without a limit, the CPUs
+of its affinity mask. Needs root and a cpu controller it may use: cgroup v1's at /sys/fs/cgroup/cpu (or
 cpu,cpuacct), or cgroup v2's at /sys/fs/cgroup, where `+cpu` is written to the root's
 cgroup.subtree_control if it is not there yet (and left there: taking it away would take it from
 every other cgroup too). Skips, saying why, where it cannot."""
