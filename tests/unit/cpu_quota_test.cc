@@ -59,6 +59,16 @@ class CpuQuota : public ::testing::Test {
     write("proc/self/cgroup", "9:memory:" + cgroup + "\n4:cpu,cpuacct:" + cgroup + "\n");
   }
 
+  // systemd's hybrid layout: v2 at /sys/fs/cgroup/unified with `v2_controllers` beside a v1
+  // hierarchy, the process in /user.slice of both (`v1_line` of /proc/self/cgroup).
+  void hybrid(const std::string& v2_controllers, const char* v1_mount, const std::string& v1_line) {
+    write("proc/self/mountinfo",
+          std::string(kProcMount) +
+              "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n" + v1_mount);
+    write("proc/self/cgroup", "0::/user.slice\n" + v1_line + "\n");
+    write("sys/fs/cgroup/unified/cgroup.controllers", v2_controllers + "\n");
+  }
+
   void v1_limit(const std::string& directory, const std::string& quota,
                 const std::string& period = "100000") {
     write(fs::path("sys/fs/cgroup/cpu,cpuacct") / directory / "cpu.cfs_quota_us", quota + "\n");
@@ -97,8 +107,8 @@ TEST_F(CpuQuota, AParentStricterThanTheChildBinds) {
 TEST_F(CpuQuota, AChildStricterThanTheParentBinds) {
   unified("/kubepods.slice/pod1/app");
   write("sys/fs/cgroup/kubepods.slice/pod1/cpu.max", "300000 100000\n");
-  write("sys/fs/cgroup/kubepods.slice/pod1/app/cpu.max", "200000 50000\n");
-  EXPECT_EQ(limit(), 3.0);
+  write("sys/fs/cgroup/kubepods.slice/pod1/app/cpu.max", "100000 50000\n");  // its own period
+  EXPECT_EQ(limit(), 2.0);
 }
 
 TEST_F(CpuQuota, V1QuotaMinusOneIsNoLimit) {
@@ -125,14 +135,10 @@ TEST_F(CpuQuota, V1ParentStricterThanTheChildBinds) {
   EXPECT_EQ(limit(), 1.0);
 }
 
-// systemd's hybrid layout: v2 at /sys/fs/cgroup/unified with no controller, cpu in v1. The v2
-// cpu.max here is a trap: the v2 hierarchy has no cpu controller, so it must not be read.
+// systemd's hybrid layout without cpu in v2. The v2 cpu.max here is a trap: the v2 hierarchy has
+// no cpu controller, so it must not be read.
 TEST_F(CpuQuota, HybridUsesTheHierarchyWithTheCpuController) {
-  write("proc/self/mountinfo",
-        std::string(kProcMount) +
-            "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n" + kV1CpuMount);
-  write("proc/self/cgroup", "0::/user.slice\n4:cpu,cpuacct:/user.slice\n");
-  write("sys/fs/cgroup/unified/cgroup.controllers", "\n");
+  hybrid("", kV1CpuMount, "4:cpu,cpuacct:/user.slice");
   write("sys/fs/cgroup/unified/user.slice/cpu.max", "100000 100000\n");
   v1_limit("user.slice", "200000");
   EXPECT_EQ(limit(), 2.0);
@@ -140,12 +146,7 @@ TEST_F(CpuQuota, HybridUsesTheHierarchyWithTheCpuController) {
 
 // The same machine, with cpu moved to v2: v2 is read.
 TEST_F(CpuQuota, HybridWithCpuInV2ReadsV2) {
-  write("proc/self/mountinfo",
-        std::string(kProcMount) +
-            "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n" +
-            kV1MemoryMount);
-  write("proc/self/cgroup", "9:memory:/user.slice\n0::/user.slice\n");
-  write("sys/fs/cgroup/unified/cgroup.controllers", "cpu memory\n");
+  hybrid("cpu memory", kV1MemoryMount, "9:memory:/user.slice");
   write("sys/fs/cgroup/unified/user.slice/cpu.max", "100000 100000\n");
   EXPECT_EQ(limit(), 1.0);
 }
