@@ -4,7 +4,6 @@
 #include <charconv>
 #include <cstdint>
 #include <fstream>
-#include <functional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -33,7 +32,7 @@ struct Membership {
 };
 
 // The level (a cgroup directory) a limit is read from, nullopt where it has none.
-using LevelLimit = std::function<std::optional<double>(const fs::path&)>;
+using LevelLimit = std::optional<double> (*)(const fs::path&);
 
 std::vector<std::string> split(std::string_view text, char separator) {
   std::vector<std::string> parts;
@@ -110,7 +109,7 @@ std::optional<std::pair<fs::path, fs::path>> locate(const fs::path& root, const 
 
 // The smallest limit from the mount point down to the process's cgroup.
 std::optional<double> strictest_limit(const fs::path& top, const fs::path& below,
-                                      const LevelLimit& limit_of) {
+                                      LevelLimit limit_of) {
   std::optional<double> strictest = limit_of(top);
   fs::path level = top;
   for (const auto& part : below) {

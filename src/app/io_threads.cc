@@ -19,8 +19,9 @@ int usable_cpus() {
 int io_thread_count(int usable_cpus, std::optional<double> cpu_limit) {
   int threads = usable_cpus;
   // Compared as doubles first: a limit far above any CPU count must not overflow an int.
-  if (cpu_limit && std::ceil(*cpu_limit) < threads)
+  if (cpu_limit && std::ceil(*cpu_limit) < threads) {
     threads = static_cast<int>(std::ceil(*cpu_limit));
+  }
   return std::max(1, threads);
 }
 
