@@ -95,15 +95,18 @@ std::optional<Membership> parse_membership(std::string_view line) {
                     .path = fs::path(line.substr(second + 1))};
 }
 
+bool climbs(const fs::path& path) { return std::ranges::find(path, "..") != path.end(); }
+
 // Where the process's cgroup is under `root`: the mount point plus its path relative to the mount's
 // root (inside a container the mount's root is often the container's own cgroup). Returns the
-// mount point and the path from it; nullopt when the cgroup is not inside what is mounted there.
+// mount point and the path from it; nullopt when the cgroup is not inside what is mounted there,
+// such as "/../x" from a process outside its cgroup namespace's root.
 std::optional<std::pair<fs::path, fs::path>> locate(const fs::path& root, const Mount& mount,
                                                     const fs::path& cgroup) {
-  if (!cgroup.is_absolute() || !mount.point.is_absolute()) return std::nullopt;
+  if (!cgroup.is_absolute() || !mount.point.is_absolute() || climbs(cgroup)) return std::nullopt;
   const fs::path below =
       cgroup.lexically_normal().lexically_relative(mount.root.lexically_normal());
-  if (below.empty() || std::ranges::find(below, "..") != below.end()) return std::nullopt;
+  if (below.empty() || climbs(below)) return std::nullopt;
   return std::pair{root / mount.point.relative_path(), below};
 }
 

@@ -243,9 +243,10 @@ TEST_F(CpuQuota, MalformedProcFilesAreNoLimit) {
     write("proc/self/cgroup", "0::/app\n");
     EXPECT_EQ(limit(), std::nullopt) << mountinfo;
   }
-  // cgroup lines without a path, with a relative one, or one outside the mount's root.
+  // cgroup lines without a path, with a relative one, or one outside the mount's root (a
+  // process moved out of its cgroup namespace sees "/../").
   write("proc/self/mountinfo", good_mount);
-  for (const char* cgroup : {"0:/app\n", "0::app\n", "garbage\n", "\n"}) {
+  for (const char* cgroup : {"0:/app\n", "0::app\n", "0::/../app\n", "garbage\n", "\n"}) {
     write("proc/self/cgroup", cgroup);
     EXPECT_EQ(limit(), std::nullopt) << cgroup;
   }
