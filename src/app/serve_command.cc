@@ -1,11 +1,8 @@
-#include <sched.h>
-
 #include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <iterator>
 #include <optional>
-#include <thread>
 
 #include "api/admin_routes.h"
 #include "api/library_routes.h"
@@ -13,6 +10,7 @@
 #include "api/ops_routes.h"
 #include "api/service_app.h"
 #include "app/commands.h"
+#include "app/io_threads.h"
 #include "app/shared_state.h"
 #include "auth/open_authenticator.h"
 #include "config/settings.h"
@@ -47,14 +45,6 @@ void bound_thread_caches(const EnvLookup& env) {
   if (!env("TCMALLOC_MAX_TOTAL_THREAD_CACHE_BYTES")) {
     tcmalloc::set_property(tcmalloc::kMaxThreadCacheBytes, kThreadCacheBytes);
   }
-}
-
-// The CPUs this process may run on (taskset, cgroup cpusets), not all the machine has: one I/O
-// thread per usable CPU, so that they never take turns on one core.
-int usable_cpus() {
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) == 0) return std::max(1, CPU_COUNT(&set));
-  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 int fail(std::ostream& err, const std::string& message) {
@@ -145,7 +135,7 @@ int run_serve(const EnvLookup& env, std::ostream& err) {
   ServerOptions options;
   options.host = settings.host;
   options.port = static_cast<unsigned short>(settings.port);
-  options.io_threads = usable_cpus();
+  options.io_threads = io_threads();
   options.worker_threads = kWorkerThreads;
   options.provider_threads = kProviderThreads;
   options.max_connections = settings.max_connections;
@@ -167,7 +157,8 @@ int run_serve(const EnvLookup& env, std::ostream& err) {
                           {"port", server.port()},
                           {"tls", !settings.tls_cert_file.empty()},
                           {"audible_configured", settings.is_audible_configured()},
-                          {"max_connections", server.max_connections()}});
+                          {"max_connections", server.max_connections()},
+                          {"io_threads", options.io_threads}});
   std::optional<ServiceApp> metrics_app;
   std::optional<BackgroundServer> metrics_server;
   if (settings.metrics_port) {

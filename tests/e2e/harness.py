@@ -161,7 +161,9 @@ class Stack:
     """A sandbox and a service wired to it, with a fresh SQLite file and Fernet key."""
 
     def __init__(self, service_env=None, sandbox_args=(), configured=True, start_sandbox=True,
-                 redirect_uri="https://app.example/audible/callback"):
+                 redirect_uri="https://app.example/audible/callback", launcher=()):
+        """`launcher` comes before the service's command line: a wrapper that prepares the process
+        (moves it into a cgroup, say) and execs the rest."""
         self.dir = tempfile.mkdtemp(prefix="ac-e2e-")
         self.key = Fernet.generate_key().decode()
         self.sandbox = None
@@ -189,7 +191,7 @@ class Stack:
         env.update(service_env or {})
         self.env = env  # to start the service again on the same data
         try:
-            self.service = Process([SERVICE_BIN, "serve"], env, self.dir)
+            self.service = Process([*launcher, SERVICE_BIN, "serve"], env, self.dir)
         except RuntimeError:
             if self.sandbox:
                 self.sandbox.stop()
