@@ -71,14 +71,23 @@ std::expected<AccountRecord, ConnectError> ConnectFlow::complete(const User& use
   }
 
   auto grant = provider_.exchange_code(input.code.value_or(""), *verifier);
-  if (!grant) {
-    const bool rejected = grant.error().kind == ProviderFailure::kRejected;
-    log::error("code exchange failed",
-               {{"user_id", user.id}, {"error_type", grant.error().reason}});
-    return std::unexpected(rejected ? ConnectError::kProviderRejected
-                                    : ConnectError::kProviderUnavailable);
+  if (!grant) return std::unexpected(exchange_failed(user, grant.error()));
+  if (grant->user_id.empty()) {
+    auto id = provider_.customer_id(grant->access_token);
+    if (!id) {
+      const ConnectError error = exchange_failed(user, id.error());
+      revoke_unstored(user, *grant);
+      return std::unexpected(error);
+    }
+    grant->user_id = std::move(*id);
   }
   return store_grant(user, std::move(*grant));
+}
+
+ConnectError ConnectFlow::exchange_failed(const User& user, const ProviderError& error) {
+  log::error("code exchange failed", {{"user_id", user.id}, {"error_type", error.reason}});
+  return error.kind == ProviderFailure::kRejected ? ConnectError::kProviderRejected
+                                                  : ConnectError::kProviderUnavailable;
 }
 
 std::expected<AccountRecord, ConnectError> ConnectFlow::store_grant(const User& user,
@@ -150,7 +159,9 @@ std::expected<void, DisconnectError> ConnectFlow::disconnect(const User& user) {
 }
 
 void ConnectFlow::revoke_unstored(const User& user, const TokenGrant& grant) {
-  // Revoking the refresh token ends the whole grant (RFC 7009 2.1); without one, the access token.
+  // The refresh token, whose revocation a provider should extend to the grant's access tokens
+  // (RFC 7009 2.1); the access token only when there is none. An access token left valid is held
+  // by no one and expires within the hour.
   const bool has_refresh = !grant.refresh_token.empty();
   revoke(user, grant.user_id, has_refresh ? grant.refresh_token : grant.access_token,
          has_refresh ? "refresh_token" : "access_token", "grant not stored");
@@ -159,11 +170,14 @@ void ConnectFlow::revoke_unstored(const User& user, const TokenGrant& grant) {
 void ConnectFlow::revoke(const User& user, const std::string& audible_user_id, const Secret& token,
                          std::string_view type_hint, std::string reason) {
   if (auto revoked = provider_.revoke(token, type_hint); !revoked) {
-    log::warning("token revocation failed",
-                 {{"user_id", user.id}, {"error_type", revoked.error().reason}});
+    log::warning("token revocation failed", {{"user_id", user.id},
+                                             {"error_type", revoked.error().reason},
+                                             {"token_type", type_hint},
+                                             {"reason", reason}});
     return;
   }
-  log::info("token revoked", {{"user_id", user.id}, {"token_type", type_hint}});
+  log::info(type_hint == "refresh_token" ? "refresh token revoked" : "access token revoked",
+            {{"user_id", user.id}, {"reason", reason}});
   // Changes nothing stored (the account is gone already, or was never written), so it is
   // written alone.
   const auto noted = audit_.append(audit_event_now(audit_event::kRevoked, user.id, audible_user_id,

@@ -57,6 +57,8 @@ class ConnectFlow {
   std::expected<void, DisconnectError> disconnect(const User& user);
 
  private:
+  // Logs a failed code exchange (or a failed naming of its grant); returns the caller's answer.
+  ConnectError exchange_failed(const User& user, const ProviderError& error);
   std::expected<AccountRecord, ConnectError> store_grant(const User& user, TokenGrant grant);
   // Best effort: a failure is logged, a success written to the audit trail.
   void revoke(const User& user, const std::string& audible_user_id, const Secret& token,

@@ -87,18 +87,12 @@ std::expected<TokenGrant, ProviderError> ProviderClient::exchange_code(
     std::string_view code, const PkceVerifier& verifier) {
   std::string verifier_text = verifier.text();
   WipedOnExit wipe_verifier{verifier_text};
-  auto grant = token_request(form_body({{"grant_type", "authorization_code"},
-                                        {"code", code},
-                                        {"redirect_uri", settings_.redirect_uri},
-                                        {"code_verifier", verifier_text},
-                                        {"client_id", settings_.client_id},
-                                        {"client_secret", settings_.client_secret.reveal()}}));
-  if (grant && grant->user_id.empty()) {
-    auto id = customer_id(grant->access_token);
-    if (!id) return std::unexpected(id.error());
-    grant->user_id = std::move(*id);
-  }
-  return grant;
+  return token_request(form_body({{"grant_type", "authorization_code"},
+                                  {"code", code},
+                                  {"redirect_uri", settings_.redirect_uri},
+                                  {"code_verifier", verifier_text},
+                                  {"client_id", settings_.client_id},
+                                  {"client_secret", settings_.client_secret.reveal()}}));
 }
 
 std::expected<TokenGrant, ProviderError> ProviderClient::refresh(const Secret& refresh_token) {

@@ -48,16 +48,17 @@ class ProviderClient {
 
   std::string authorize_url(std::string_view state, std::string_view code_challenge) const;
 
-  // The user id comes from the token response's user_id, else its id_token's sub, else
-  // /1.0/customer/information.
+  // The grant's user_id is the token response's user_id, else its id_token's sub, else empty:
+  // then customer_id() names it.
   std::expected<TokenGrant, ProviderError> exchange_code(std::string_view code,
                                                          const PkceVerifier& verifier);
+  // The account's id from /1.0/customer/information.
+  std::expected<std::string, ProviderError> customer_id(const Secret& access_token);
   std::expected<TokenGrant, ProviderError> refresh(const Secret& refresh_token);
   std::expected<void, ProviderError> revoke(const Secret& token, std::string_view type_hint);
 
  private:
   std::expected<TokenGrant, ProviderError> token_request(std::string body);
-  std::expected<std::string, ProviderError> customer_id(const Secret& access_token);
 
   const Settings& settings_;
   HttpClient& http_;

@@ -1,7 +1,7 @@
 """What the service makes of the provider's less usual answers (src/oauth/provider_client): a
 token answer without user_id (the id_token's sub, else the customer information endpoint, whose id
-may be a number), a customer information endpoint that refuses or fails, and a revocation the
-provider refuses at disconnect. The sandbox answers through its faults, with tokens seeded as its
+may be a number), a customer information endpoint that refuses or fails (the grant it could not
+name is revoked), and a revocation the provider refuses at disconnect. The sandbox answers through its faults, with tokens seeded as its
 own grants so that the library sync after the callback works."""
 import base64
 import json
@@ -56,8 +56,17 @@ class ProviderAnswers(unittest.TestCase):
                                        (500, "oops", (503, "audible_service_unavailable")),
                                        (429, "{}", (503, "audible_service_unavailable"))]:
             self.stack.add_fault(path="/1.0/customer/information", status=status, body=body, times=1)
+            revocations = self.stack.sandbox_stats()["revocations"]
             resp = self.callback_with_token_answer({}, mint(f"u-{status}-{len(body)}"))
             self.assertEqual((resp.status, resp.json()["detail"]), expected, (status, body))
+            # The grant nobody could name is given back, not left valid at the provider.
+            self.assertEqual(self.stack.sandbox_stats()["revocations"], revocations + 1, (status, body))
+        self.assertEqual(self.stack.sandbox_stats("listener-9")["active_refresh_tokens"], 0)
+        log = self.stack.service.log()
+        self.assertIn("refresh token revoked", log)
+        self.assertIn("grant not stored", log)
+        self.assertNotIn("seeded-access", log)
+        self.assertNotIn("seeded-refresh", log)
 
     def test_a_refused_revocation_still_disconnects(self):
         token = mint("u-4")

@@ -72,8 +72,30 @@ TEST_F(ConnectFlowTest, AnAccountWriteTheDatabaseRefusesKeepsTheEarlierLinkAndRe
 
   const std::string text = log.text();
   EXPECT_NE(text.find("account write failed"), std::string::npos) << text;
-  EXPECT_NE(text.find("token revoked"), std::string::npos) << text;
+  EXPECT_NE(text.find("refresh token revoked"), std::string::npos) << text;
   EXPECT_EQ(text.find("gAAAAA"), std::string::npos) << text;  // no stored token either
+}
+
+TEST_F(ConnectFlowTest, AnUnstoredGrantWhoseRevocationFailsIsLoggedAndTheAnswerStands) {
+  OAuthStack s(database_->url());
+  refuse("BEFORE INSERT OR UPDATE ON accounts");
+  s.sandbox.add_fault({{"path", "/revoke"}, {"status", 503}, {"body", "busy"}, {"times", 1}});
+  testing::CapturedLog log;
+
+  const auto linked = s.link(kUser, "listener-b");
+  ASSERT_FALSE(linked);
+  EXPECT_EQ(linked.error(), ConnectError::kInternal);  // 500 internal_error, as without the fault
+  EXPECT_FALSE(s.stored(kUser.id));
+  // The fault answered in the revocation endpoint's place: the grant is still live.
+  EXPECT_EQ(s.sandbox.stats("listener-b")["revocations"], 0);
+  EXPECT_EQ(s.sandbox.stats("listener-b")["active_refresh_tokens"], 1);
+  EXPECT_EQ(events("revoked"), 0);
+
+  const std::string text = log.text();
+  EXPECT_NE(text.find("token revocation failed"), std::string::npos) << text;
+  EXPECT_NE(text.find("revoke answered 503"), std::string::npos) << text;
+  EXPECT_NE(text.find("grant not stored"), std::string::npos) << text;
+  EXPECT_EQ(text.find("token revoked"), std::string::npos) << text;
 }
 
 TEST_F(ConnectFlowTest, ADeleteTheDatabaseRefusesRevokesNothing) {
