@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The HTTP path against Debian's nginx, in one run (docs/BENCHMARKS.md, "HTTP"):
 #   bench/http_bench.sh [SECONDS]
-# nginx (one worker, access log off) answers `return 200` with the headers and a body of the size
-# of authorize's answer. wrk (1 thread, keep-alive) runs the same settings against nginx, GET
+# nginx (access log off) answers `return 200` with the headers and a body of the size of
+# authorize's answer. wrk (1 thread, keep-alive) runs the same settings against nginx, GET
 # /health and POST /oauth/authorize (a premium user's HS256 JWT, states in memory, LOG_LEVEL=info
 # with the access line on), at 64 and at 2 connections: first with each server pinned to CPU 0 and
 # wrk to CPU 1, then unpinned with the service's default threads, as users run it, against nginx
-# with one worker and with `worker_processes auto` (Debian's default: one per CPU, as the service
-# has one I/O thread per CPU). Prints each run's requests/s, p50 and p99 (in µs), and the ratios.
+# with one worker and with `worker_processes auto` (Debian's default: one per CPU of the machine;
+# the service starts one I/O thread per CPU of its affinity mask, bounded by its cgroup's CPU
+# quota, which here comes to the same). Prints each run's requests/s, p50 and p99 (in µs), and
+# the ratios.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-10}

@@ -31,7 +31,7 @@ struct Membership {
   fs::path path;
 };
 
-// The level (a cgroup directory) a limit is read from, nullopt where it has none.
+// Reads one level's (one cgroup directory's) limit; nullopt where it has none.
 using LevelLimit = std::optional<double> (*)(const fs::path&);
 
 std::vector<std::string> split(std::string_view text, char separator) {
@@ -103,7 +103,11 @@ bool climbs(const fs::path& path) { return std::ranges::find(path, "..") != path
 // such as "/../x" from a process outside its cgroup namespace's root.
 std::optional<std::pair<fs::path, fs::path>> locate(const fs::path& root, const Mount& mount,
                                                     const fs::path& cgroup) {
-  if (!cgroup.is_absolute() || !mount.point.is_absolute() || climbs(cgroup)) return std::nullopt;
+  // A mount root that climbs ("/../.." in a cgroup namespace with the host's tree bind-mounted)
+  // names nothing under the mount point either.
+  if (!cgroup.is_absolute() || !mount.point.is_absolute() || climbs(cgroup) || climbs(mount.root)) {
+    return std::nullopt;
+  }
   const fs::path below =
       cgroup.lexically_normal().lexically_relative(mount.root.lexically_normal());
   if (below.empty() || climbs(below)) return std::nullopt;
@@ -174,10 +178,13 @@ std::optional<double> cgroup_cpu_limit(const fs::path& root) {
       const auto place = locate(root, mount, member->path);
       if (!place) continue;
       const auto& [top, below] = *place;
-      if (!member->unified) return strictest_limit(top, below, v1_limit);
       // On hybrid machines v2 is mounted without the cpu controller, which v1 has.
-      if (contains(split(first_line(top / "cgroup.controllers"), ' '), "cpu")) {
-        return strictest_limit(top, below, v2_limit);
+      if (member->unified && !contains(split(first_line(top / "cgroup.controllers"), ' '), "cpu")) {
+        continue;
+      }
+      // The hierarchy may be mounted more than once; another mount may be the readable one.
+      if (auto limit = strictest_limit(top, below, member->unified ? v2_limit : v1_limit)) {
+        return limit;
       }
     }
   }

@@ -189,7 +189,7 @@ TEST_F(CpuQuota, AffinityWinsOverAHigherLimit) {
   EXPECT_EQ(io_thread_count(2, 1e300), 2);
 }
 
-TEST_F(CpuQuota, ThreadsAreTheLimitRoundedUpAndAtLeastOne) {
+TEST(IoThreadCount, ThreadsAreTheLimitRoundedUpAndAtLeastOne) {
   EXPECT_EQ(io_thread_count(8, 1.0), 1);
   EXPECT_EQ(io_thread_count(8, 2.0), 2);
   EXPECT_EQ(io_thread_count(8, 2.01), 3);
@@ -253,6 +253,20 @@ TEST_F(CpuQuota, MalformedProcFilesAreNoLimit) {
   write("proc/self/mountinfo", "29 22 0:26 /kubepods /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n");
   write("proc/self/cgroup", "0::/other/app\n");
   EXPECT_EQ(limit(), std::nullopt);
+  // A mount root above the namespace's own root: not taken as "/", whose app/cpu.max is above.
+  write("proc/self/mountinfo", "29 22 0:26 /../.. /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n");
+  write("proc/self/cgroup", "0::/app\n");
+  EXPECT_EQ(limit(), std::nullopt);
+}
+
+// The same v1 hierarchy mounted twice, the first mount's files unreadable: the second is read.
+TEST_F(CpuQuota, ASecondMountOfTheHierarchyIsRead) {
+  write("proc/self/mountinfo", std::string(kProcMount) +
+                                   "40 30 0:35 / /mnt/hidden rw - cgroup cgroup rw,cpu,cpuacct\n" +
+                                   kV1CpuMount);
+  write("proc/self/cgroup", "4:cpu,cpuacct:/app\n");
+  v1_limit("app", "300000");
+  EXPECT_EQ(limit(), 3.0);
 }
 
 }  // namespace
