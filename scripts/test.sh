@@ -22,13 +22,15 @@ for preset in release asan; do
 done
 
 # The concurrency tests under ThreadSanitizer: state consumption, refresh single flight, rate
-# limiters, the server's drain. Only their executables are built.
+# limiters, the server's drain, and the OAuth flows raced against each other and broken mid-flow
+# (two instances refreshing one account, a reconnect or disconnect during a refresh). Only their
+# executables are built.
 echo "== tsan: build"
 cmake --preset tsan -DAC_WERROR=ON >/dev/null
-cmake --build --preset tsan -j "$jobs" --target unit_tests redis_tests integration_tests
+cmake --build --preset tsan -j "$jobs" --target unit_tests redis_tests integration_tests oauth_flow_tests
 echo "== tsan: test"
 ctest --preset tsan -j "$jobs" \
-  -R '^(MemoryStateStore|MemoryRateLimiter|HttpServer|BackgroundSyncTest|SingleFlight)\.|^redis\.(LocalRefreshLock|RedisRefreshLock|RedisRateLimiter|RedisStateStoreTest)\.'
+  -R '^(MemoryStateStore|MemoryRateLimiter|HttpServer|BackgroundSyncTest|SingleFlight)\.|^redis\.(LocalRefreshLock|RedisRefreshLock|RedisRateLimiter|RedisStateStoreTest)\.|^(ConnectFlowTest|ConnectFlowDatabaseDown|TokenKeeperTest|TokenKeeperDatabaseDown|RacedRefresh)\.'
 
 # Each libFuzzer target for a short fixed time from its seed corpus (scripts/fuzz.sh).
 echo "== fuzz"
