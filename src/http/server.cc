@@ -231,11 +231,8 @@ struct HttpServer::Impl {
     }
   }
 
-  Task<void> session(Socket socket) {
+  Task<void> session(Socket socket, std::shared_ptr<ServerConnection> connection) {
     const auto accepted = Clock::now();
-    auto connection = std::make_shared<ServerConnection>(socket.get_executor());
-    connection->mark_idle();
-    if (!registry.admit(connection)) co_return;  // at the cap, every connection busy: close this
     const std::string peer_address = peer_address_of(socket);
     beast::error_code ec;
     socket.non_blocking(true, ec);  // for write_all's first, synchronous attempt
@@ -283,7 +280,13 @@ struct HttpServer::Impl {
         continue;
       }
       socket.set_option(tcp::no_delay(true), ec);
-      asio::co_spawn(context, session(std::move(socket)), asio::detached);
+      // Counted in here, not when the session starts: in a burst, every connection accepted before
+      // its session ran held a descriptor beyond the cap, and the process ran out of them. At the
+      // cap with every connection busy, `socket` closes at once.
+      auto connection = std::make_shared<ServerConnection>(socket.get_executor());
+      connection->mark_idle();
+      if (!registry.admit(connection)) continue;
+      asio::co_spawn(context, session(std::move(socket), std::move(connection)), asio::detached);
     }
   }
 

@@ -92,7 +92,10 @@ class ConnectionCap(unittest.TestCase):
             entries = log_entries(stack.service)
             listening = [e for e in entries if message_of(e) == "listening"][0]
             self.assertLess(listening["max_connections"], 256)
-            self.assertLessEqual(len([e for e in entries if message_of(e) == "accept failed"]), 2)
+            # Connections are counted as they are accepted, so a burst stays within the cap and
+            # never runs the process out of descriptors (it did, once per run, when they were
+            # counted only as their sessions started).
+            self.assertEqual([e for e in entries if message_of(e) == "accept failed"], [])
         finally:
             for sock in idle:
                 sock.close()
